@@ -1,0 +1,10 @@
+namespace Turnstile.Core.Arns;
+
+public enum PrincipalType
+{
+    User,
+    Role,
+    AssumedRole,
+    FederatedUser,
+    Root,
+}
