@@ -1,0 +1,37 @@
+namespace Turnstile.Aws;
+
+/// <summary>The account the emulator plays and the credentials it bootstraps a new store with.</summary>
+public sealed record EmulatorOptions
+{
+    public const string DefaultAccountId = "111122223333";
+    public const string DefaultRegion = "ap-northeast-2";
+    public const string DefaultAdminAccessKeyId = "AKIAIOSFODNN7EXAMPLE";
+    public const string DefaultAdminSecretAccessKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
+    public string AccountId { get; init; } = DefaultAccountId;
+    public string Region { get; init; } = DefaultRegion;
+    public string Partition { get; init; } = "aws";
+    public string AdminUserName { get; init; } = "admin";
+    public string AdminAccessKeyId { get; init; } = DefaultAdminAccessKeyId;
+    public string AdminSecretAccessKey { get; init; } = DefaultAdminSecretAccessKey;
+    /// <summary>Host and port clients use for the AWS endpoint (for presigned-URL checks and messages).</summary>
+    public string EndpointHost { get; init; } = "127.0.0.1:4566";
+    /// <summary>Port of the clusters' Kubernetes API front, used in DescribeCluster's endpoint.</summary>
+    public int KubePort { get; init; } = 6443;
+    public string KubeHost { get; init; } = "127.0.0.1";
+    /// <summary>When true, clusters and node groups stay CREATING/UPDATING for realistic durations.</summary>
+    public bool RealisticLatency { get; init; }
+}
+
+/// <summary>The emulator's shared state: the store, the account options and the one lock all state access takes.</summary>
+public sealed class EmulatorState(IStateStore store, EmulatorOptions options, TimeProvider? clock = null)
+{
+    public IStateStore Store { get; } = store;
+    public EmulatorOptions Options { get; } = options;
+    public TimeProvider Clock { get; } = clock ?? TimeProvider.System;
+    public Lock Sync { get; } = new();
+
+    public StateTransaction Begin() => new(Store);
+
+    public DateTimeOffset Now => Clock.GetUtcNow();
+}
