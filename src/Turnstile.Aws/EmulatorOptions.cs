@@ -1,3 +1,5 @@
+using Turnstile.Aws.State;
+
 namespace Turnstile.Aws;
 
 /// <summary>The account the emulator plays and the credentials it bootstraps a new store with.</summary>
