@@ -1,1 +1,11 @@
-﻿Console.WriteLine("Hello, World!");
+using System.CommandLine;
+using Turnstile.Cli.Commands;
+
+var root = new RootCommand("Turnstile: Amazon EKS access (IAM, aws-auth, access entries, RBAC) emulated and explained, offline.")
+{
+    AccessCommands.CanI(),
+    AccessCommands.WhoAmI(),
+    AccessCommands.Explain(),
+};
+
+return CommandLineRunner.Run(root, args);

@@ -1,0 +1,125 @@
+using System.CommandLine;
+using Turnstile.Cli.Offline;
+using Turnstile.Core.Arns;
+using Turnstile.Core.Authn;
+using Turnstile.Core.Authz;
+using Turnstile.Core.Clusters;
+using Turnstile.Core.Kube;
+using Turnstile.Core.Snapshots;
+
+namespace Turnstile.Cli.Commands;
+
+/// <summary>The options can-i, whoami and explain share: where the cluster state comes from and who asks.</summary>
+public sealed class AccessRequestOptions
+{
+    public Option<string> Snapshot { get; } = new("--snapshot")
+    {
+        Description = "Directory of exported files describing the cluster (kubectl -o yaml/json, aws eks describe-* JSON, a SnapshotContext)",
+        Required = true,
+    };
+
+    public Option<string> AsArn { get; } = new("--as-arn")
+    {
+        Description = "IAM principal making the request: user, role (becomes an assumed-role session), assumed-role, root or federated-user ARN",
+        Required = true,
+    };
+
+    public Option<string?> SessionName { get; } = new("--session-name")
+    {
+        Description = $"Session name for a role (EC2 instance id for node roles); default '{OfflineIdentity.DefaultSessionName}'",
+    };
+
+    public Option<string?> AccessKeyId { get; } = new("--access-key-id") { Description = "Access key id the token was signed with (for {{AccessKeyID}} templates)" };
+
+    public Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Also print how every snapshot file was read" };
+
+    public void AddTo(Command command)
+    {
+        command.Add(Snapshot);
+        command.Add(AsArn);
+        command.Add(SessionName);
+        command.Add(AccessKeyId);
+        command.Add(Verbose);
+    }
+
+    /// <summary>Loads the snapshot (printing its messages) and builds the caller's identity.</summary>
+    public (AccessEngine Engine, AwsIdentity Identity, bool PrincipalIdKnown) Resolve(ParseResult result)
+    {
+        var snapshot = SnapshotDirectory.Load(result.GetRequiredValue(Snapshot));
+        var verbose = result.GetValue(Verbose);
+        foreach (var message in snapshot.Messages)
+            if (message.Level != SnapshotMessageLevel.Info || verbose) Console.Error.WriteLine(message);
+        if (snapshot.HasErrors) throw new UsageException("the snapshot has unreadable files (see above); fix or remove them");
+
+        var arn = result.GetRequiredValue(AsArn);
+        try
+        {
+            var (identity, known) = OfflineIdentity.For(arn, result.GetValue(SessionName), result.GetValue(AccessKeyId), snapshot.Model.PrincipalIds);
+            return (new AccessEngine(snapshot.Model), identity, known);
+        }
+        catch (ArnException e)
+        {
+            throw new UsageException($"--as-arn: {e.Message}");
+        }
+    }
+}
+
+/// <summary>The request part of can-i and explain: <c>VERB RESOURCE [NAME]</c> or <c>VERB /path</c>, like kubectl auth can-i.</summary>
+public sealed class RequestArguments
+{
+    public Argument<string> Verb { get; } = new("VERB") { Description = "get, list, watch, create, update, patch, delete, deletecollection, impersonate, bind, escalate, *..." };
+
+    public Argument<string> Target { get; } = new("RESOURCE") { Description = "pods, po, deployments.apps, deploy, widgets.example.com, pods/NAME, or a non-resource URL such as /healthz" };
+
+    public Argument<string?> Name { get; } = new("NAME") { Description = "Resource name", Arity = ArgumentArity.ZeroOrOne };
+
+    public Option<string?> Namespace { get; } = new("--namespace", "-n") { Description = "Namespace of the request (default: default)" };
+
+    public Option<bool> AllNamespaces { get; } = new("--all-namespaces", "-A") { Description = "Ask at the cluster scope, across all namespaces" };
+
+    public Option<string?> Subresource { get; } = new("--subresource") { Description = "Subresource such as log, exec, status, scale" };
+
+    public void AddTo(Command command)
+    {
+        command.Add(Verb);
+        command.Add(Target);
+        command.Add(Name);
+        command.Add(Namespace);
+        command.Add(AllNamespaces);
+        command.Add(Subresource);
+    }
+
+    /// <summary>Builds the request attributes and the warnings kubectl would print for it.</summary>
+    public (RequestAttributes Request, IReadOnlyList<string> Warnings) Build(ParseResult result)
+    {
+        var verb = result.GetRequiredValue(Verb);
+        var target = result.GetRequiredValue(Target);
+        var name = result.GetValue(Name) ?? "";
+        var all = result.GetValue(AllNamespaces);
+        var ns = result.GetValue(Namespace);
+        if (all && ns is not null) throw new UsageException("--namespace and --all-namespaces cannot be used together");
+        var subresource = result.GetValue(Subresource) ?? "";
+
+        if (target.StartsWith('/'))
+        {
+            if (name.Length > 0 || subresource.Length > 0)
+                throw new UsageException("a non-resource URL takes no NAME and no --subresource");
+            return (RequestAttributes.ForPath(verb, target), CanIWarnings.ForNonResourceCheck(verb));
+        }
+
+        var slash = target.IndexOf('/');
+        if (slash >= 0)
+        {
+            if (name.Length > 0) throw new UsageException($"give the name once: either {target} or RESOURCE NAME");
+            name = target[(slash + 1)..];
+            target = target[..slash];
+        }
+        if (target.Length == 0) throw new UsageException("RESOURCE is empty");
+        var resolver = new ResourceResolver(ApiResourceCatalog.Eks);
+        var resolution = resolver.ResolveForCanI(target);
+        var warnings = resolution.Warnings.Concat(CanIWarnings.ForResourceCheck(verb, resolution, all, resolver)).ToArray();
+        var request = RequestAttributes.ForResource(verb, resolution.Resource.Group, resolution.Resource.Resource,
+            all ? "" : ns ?? "default", name, subresource);
+        return (request, warnings);
+    }
+}
