@@ -232,9 +232,15 @@ public static class KubeObjectDecoder
                 CheckFields(expr, exprPath, "key", "operator", "values");
                 var opNode = expr.Get("operator");
                 var op = String(opNode, exprPath + ".operator");
-                if (!Enum.TryParse<LabelSelectorOperator>(op, ignoreCase: false, out var parsed) || !Enum.IsDefined(parsed) || op != parsed.ToString())
-                    throw Error(opNode ?? expr, exprPath + ".operator",
-                        $"unsupported operator {GoQuote.Quote(op)}: supported values: \"In\", \"NotIn\", \"Exists\", \"DoesNotExist\"");
+                LabelSelectorOperator parsed = op switch
+                {
+                    "In" => LabelSelectorOperator.In,
+                    "NotIn" => LabelSelectorOperator.NotIn,
+                    "Exists" => LabelSelectorOperator.Exists,
+                    "DoesNotExist" => LabelSelectorOperator.DoesNotExist,
+                    _ => throw Error(opNode ?? expr, exprPath + ".operator",
+                        $"unsupported operator {GoQuote.Quote(op)}: supported values: \"In\", \"NotIn\", \"Exists\", \"DoesNotExist\""),
+                };
                 expressions.Add(new LabelSelectorRequirement(
                     String(expr.Get("key"), exprPath + ".key"), parsed, StringList(expr.Get("values"), exprPath + ".values")));
             }
