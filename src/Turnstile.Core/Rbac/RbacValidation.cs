@@ -1,0 +1,230 @@
+using Turnstile.Core.Kube;
+
+namespace Turnstile.Core.Rbac;
+
+/// <summary>
+/// Field validation of RBAC objects as kube-apiserver v1.32 performs it on create and update (after defaulting,
+/// see <see cref="RbacDefaults"/>). Referenced roles are not required to exist. Errors come back in the order
+/// kube-apiserver produces them: metadata, then rules/aggregationRule or roleRef/subjects.
+/// </summary>
+public static class RbacValidation
+{
+    public static IReadOnlyList<FieldError> ValidateRole(Role role)
+    {
+        var errors = ValidateMetadata(role.Metadata, namespaced: true);
+        for (var i = 0; i < role.Rules.Count; i++) errors.AddRange(ValidatePolicyRule(role.Rules[i], namespaced: true, $"rules[{i}]"));
+        return errors;
+    }
+
+    public static IReadOnlyList<FieldError> ValidateClusterRole(ClusterRole role) => ValidateClusterRole(role, allowInvalidSelectorValues: false);
+
+    public static IReadOnlyList<FieldError> ValidateRoleBinding(RoleBinding binding)
+    {
+        var errors = ValidateMetadata(binding.Metadata, namespaced: true);
+        errors.AddRange(ValidateRoleRef(binding.RoleRef, ["Role", "ClusterRole"]));
+        for (var i = 0; i < binding.Subjects.Count; i++)
+            errors.AddRange(ValidateSubject(binding.Subjects[i], namespacedBinding: true, $"subjects[{i}]"));
+        return errors;
+    }
+
+    public static IReadOnlyList<FieldError> ValidateClusterRoleBinding(ClusterRoleBinding binding)
+    {
+        var errors = ValidateMetadata(binding.Metadata, namespaced: false);
+        errors.AddRange(ValidateRoleRef(binding.RoleRef, ["ClusterRole"]));
+        for (var i = 0; i < binding.Subjects.Count; i++)
+            errors.AddRange(ValidateSubject(binding.Subjects[i], namespacedBinding: false, $"subjects[{i}]"));
+        return errors;
+    }
+
+    /// <summary>Validates any of the four RBAC kinds.</summary>
+    public static IReadOnlyList<FieldError> Validate(object rbacObject) => rbacObject switch
+    {
+        Role r => ValidateRole(r),
+        ClusterRole r => ValidateClusterRole(r),
+        RoleBinding b => ValidateRoleBinding(b),
+        ClusterRoleBinding b => ValidateClusterRoleBinding(b),
+        _ => throw new ArgumentException($"not an RBAC object: {rbacObject.GetType().Name}", nameof(rbacObject)),
+    };
+
+    public static IReadOnlyList<FieldError> ValidateUpdate(Role oldRole, Role newRole)
+    {
+        var errors = ValidateRole(newRole).ToList();
+        errors.AddRange(ValidateMetadataUpdate(oldRole.Metadata, newRole.Metadata));
+        return errors;
+    }
+
+    /// <summary>
+    /// Label-selector values in the aggregation rule that were already invalid in the stored object stay accepted,
+    /// so that old objects remain updatable.
+    /// </summary>
+    public static IReadOnlyList<FieldError> ValidateUpdate(ClusterRole oldRole, ClusterRole newRole)
+    {
+        var allowInvalid = oldRole.AggregationRule?.ClusterRoleSelectors
+            .SelectMany(s => s.MatchExpressions).SelectMany(e => e.Values)
+            .Any(v => NameValidation.LabelValue(v).Count > 0) ?? false;
+        var errors = ValidateClusterRole(newRole, allowInvalid).ToList();
+        errors.AddRange(ValidateMetadataUpdate(oldRole.Metadata, newRole.Metadata));
+        return errors;
+    }
+
+    /// <summary>Besides the create checks, the roleRef of a binding can never change.</summary>
+    public static IReadOnlyList<FieldError> ValidateUpdate(RoleBinding oldBinding, RoleBinding newBinding)
+    {
+        var errors = ValidateRoleBinding(newBinding).ToList();
+        errors.AddRange(ValidateMetadataUpdate(oldBinding.Metadata, newBinding.Metadata));
+        if (oldBinding.RoleRef != newBinding.RoleRef) errors.Add(RoleRefChanged(newBinding.RoleRef));
+        return errors;
+    }
+
+    public static IReadOnlyList<FieldError> ValidateUpdate(ClusterRoleBinding oldBinding, ClusterRoleBinding newBinding)
+    {
+        var errors = ValidateClusterRoleBinding(newBinding).ToList();
+        errors.AddRange(ValidateMetadataUpdate(oldBinding.Metadata, newBinding.Metadata));
+        if (oldBinding.RoleRef != newBinding.RoleRef) errors.Add(RoleRefChanged(newBinding.RoleRef));
+        return errors;
+    }
+
+    public static IReadOnlyList<FieldError> ValidatePolicyRule(PolicyRule rule, bool namespaced, string path)
+    {
+        var errors = new List<FieldError>();
+        if (rule.Verbs.Count == 0) errors.Add(FieldError.Required(path + ".verbs", "verbs must contain at least one value"));
+        if (rule.NonResourceUrls.Count > 0)
+        {
+            var urls = GoStringSlice(rule.NonResourceUrls);
+            if (namespaced)
+                errors.Add(FieldError.InvalidRendered(path + ".nonResourceURLs", urls, "namespaced rules cannot apply to non-resource URLs"));
+            if (rule.ApiGroups.Count > 0 || rule.Resources.Count > 0 || rule.ResourceNames.Count > 0)
+                errors.Add(FieldError.InvalidRendered(path + ".nonResourceURLs", urls, "rules cannot apply to both regular resources and non-resource URLs"));
+            return errors;
+        }
+        if (rule.ApiGroups.Count == 0) errors.Add(FieldError.Required(path + ".apiGroups", "resource rules must supply at least one api group"));
+        if (rule.Resources.Count == 0) errors.Add(FieldError.Required(path + ".resources", "resource rules must supply at least one resource"));
+        return errors;
+    }
+
+    /// <summary>The 422 Status message, e.g. <c>RoleBinding.rbac.authorization.k8s.io "x" is invalid: roleRef: ...</c>.</summary>
+    public static string FormatInvalidMessage(string kind, string name, IEnumerable<FieldError> errors) =>
+        FieldErrorFormatter.InvalidMessage(RbacGroup.Name, kind, name, errors);
+
+    private static IReadOnlyList<FieldError> ValidateClusterRole(ClusterRole role, bool allowInvalidSelectorValues)
+    {
+        var errors = ValidateMetadata(role.Metadata, namespaced: false);
+        for (var i = 0; i < role.Rules.Count; i++) errors.AddRange(ValidatePolicyRule(role.Rules[i], namespaced: false, $"rules[{i}]"));
+        if (role.AggregationRule is { } aggregation)
+        {
+            const string path = "aggregationRule.clusterRoleSelectors";
+            if (aggregation.ClusterRoleSelectors.Count == 0)
+                errors.Add(FieldError.Required(path, "at least one clusterRoleSelector required if aggregationRule is non-nil"));
+            for (var i = 0; i < aggregation.ClusterRoleSelectors.Count; i++)
+                errors.AddRange(ValidateLabelSelector(aggregation.ClusterRoleSelectors[i], $"{path}[{i}]", allowInvalidSelectorValues));
+        }
+        return errors;
+    }
+
+    private static IEnumerable<FieldError> ValidateRoleRef(RoleRef roleRef, string[] supportedKinds)
+    {
+        if (roleRef.ApiGroup != RbacGroup.Name) yield return FieldError.NotSupported("roleRef.apiGroup", roleRef.ApiGroup, RbacGroup.Name);
+        if (Array.IndexOf(supportedKinds, roleRef.Kind) < 0) yield return FieldError.NotSupported("roleRef.kind", roleRef.Kind, supportedKinds);
+        if (roleRef.Name.Length == 0) yield return FieldError.Required("roleRef.name");
+        else
+            foreach (var msg in NameValidation.PathSegmentName(roleRef.Name))
+                yield return FieldError.Invalid("roleRef.name", roleRef.Name, msg);
+    }
+
+    private static IEnumerable<FieldError> ValidateSubject(Subject subject, bool namespacedBinding, string path)
+    {
+        if (subject.Name.Length == 0) yield return FieldError.Required(path + ".name");
+        switch (subject.Kind)
+        {
+            case SubjectKinds.ServiceAccount:
+                if (subject.Name.Length > 0)
+                    foreach (var msg in NameValidation.Dns1123Subdomain(subject.Name))
+                        yield return FieldError.Invalid(path + ".name", subject.Name, msg);
+                if (subject.ApiGroup.Length > 0) yield return FieldError.NotSupported(path + ".apiGroup", subject.ApiGroup, "");
+                if (!namespacedBinding && subject.Namespace.Length == 0) yield return FieldError.Required(path + ".namespace");
+                break;
+            case SubjectKinds.User:
+            case SubjectKinds.Group:
+                if (subject.ApiGroup != RbacGroup.Name) yield return FieldError.NotSupported(path + ".apiGroup", subject.ApiGroup, RbacGroup.Name);
+                break;
+            default:
+                yield return FieldError.NotSupported(path + ".kind", subject.Kind,
+                    SubjectKinds.ServiceAccount, SubjectKinds.User, SubjectKinds.Group);
+                break;
+        }
+    }
+
+    private static List<FieldError> ValidateMetadata(ObjectMeta meta, bool namespaced)
+    {
+        var errors = new List<FieldError>();
+        if (meta.Name.Length == 0) errors.Add(FieldError.Required("metadata.name", "name or generateName is required"));
+        else
+            foreach (var msg in NameValidation.PathSegmentName(meta.Name))
+                errors.Add(FieldError.Invalid("metadata.name", meta.Name, msg));
+
+        if (namespaced)
+        {
+            if (meta.Namespace.Length == 0) errors.Add(FieldError.Required("metadata.namespace"));
+            else
+                foreach (var msg in NameValidation.Dns1123Label(meta.Namespace))
+                    errors.Add(FieldError.Invalid("metadata.namespace", meta.Namespace, msg));
+        }
+        else if (meta.Namespace.Length > 0)
+        {
+            errors.Add(FieldError.Forbidden("metadata.namespace", "not allowed on this type"));
+        }
+
+        errors.AddRange(ValidateLabels(meta.Labels, "metadata.labels"));
+        foreach (var key in meta.Annotations.Keys.Order(StringComparer.Ordinal))
+            foreach (var msg in NameValidation.QualifiedName(key.ToLowerInvariant()))
+                errors.Add(FieldError.Invalid("metadata.annotations", key, msg));
+        return errors;
+    }
+
+    private static IEnumerable<FieldError> ValidateMetadataUpdate(ObjectMeta oldMeta, ObjectMeta newMeta)
+    {
+        if (oldMeta.Name != newMeta.Name) yield return FieldError.Invalid("metadata.name", newMeta.Name, "field is immutable");
+        if (oldMeta.Namespace != newMeta.Namespace) yield return FieldError.Invalid("metadata.namespace", newMeta.Namespace, "field is immutable");
+    }
+
+    private static IEnumerable<FieldError> ValidateLabels(IReadOnlyDictionary<string, string> labels, string path)
+    {
+        // Go iterates maps in random order; sorting keeps the output deterministic.
+        foreach (var key in labels.Keys.Order(StringComparer.Ordinal))
+        {
+            foreach (var msg in NameValidation.QualifiedName(key)) yield return FieldError.Invalid(path, key, msg);
+            foreach (var msg in NameValidation.LabelValue(labels[key])) yield return FieldError.Invalid(path, labels[key], msg);
+        }
+    }
+
+    private static IEnumerable<FieldError> ValidateLabelSelector(LabelSelector selector, string path, bool allowInvalidValues)
+    {
+        foreach (var error in ValidateLabels(selector.MatchLabels, path + ".matchLabels")) yield return error;
+        for (var i = 0; i < selector.MatchExpressions.Count; i++)
+        {
+            var expr = selector.MatchExpressions[i];
+            var exprPath = $"{path}.matchExpressions[{i}]";
+            switch (expr.Operator)
+            {
+                case LabelSelectorOperator.In or LabelSelectorOperator.NotIn when expr.Values.Count == 0:
+                    yield return FieldError.Required(exprPath + ".values", "must be specified when `operator` is 'In' or 'NotIn'");
+                    break;
+                case LabelSelectorOperator.Exists or LabelSelectorOperator.DoesNotExist when expr.Values.Count > 0:
+                    yield return FieldError.Forbidden(exprPath + ".values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
+                    break;
+            }
+            foreach (var msg in NameValidation.QualifiedName(expr.Key)) yield return FieldError.Invalid(exprPath + ".key", expr.Key, msg);
+            if (allowInvalidValues) continue;
+            for (var v = 0; v < expr.Values.Count; v++)
+                foreach (var msg in NameValidation.LabelValue(expr.Values[v]))
+                    yield return FieldError.Invalid($"{exprPath}.values[{v}]", expr.Values[v], msg);
+        }
+    }
+
+    private static FieldError RoleRefChanged(RoleRef roleRef) => FieldError.InvalidRendered("roleRef",
+        $"rbac.RoleRef{{APIGroup:{GoQuote.Quote(roleRef.ApiGroup)}, Kind:{GoQuote.Quote(roleRef.Kind)}, Name:{GoQuote.Quote(roleRef.Name)}}}",
+        "cannot change roleRef");
+
+    /// <summary>Go's <c>%#v</c> of a string slice: <c>[]string{"a", "b"}</c>.</summary>
+    private static string GoStringSlice(IEnumerable<string> values) => "[]string{" + string.Join(", ", values.Select(GoQuote.Quote)) + "}";
+}
