@@ -31,8 +31,6 @@ public static class KubeObjectDecoder
         return result;
     }
 
-    public static IReadOnlyList<KubeDocument> DecodeFile(string path) => DecodeDocuments(File.ReadAllText(path));
-
     /// <summary>Decodes a text that must hold exactly one object of type <typeparamref name="T"/>.</summary>
     public static T DecodeSingle<T>(string text) where T : class
     {

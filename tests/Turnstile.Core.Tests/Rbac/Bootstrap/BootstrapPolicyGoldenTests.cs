@@ -11,7 +11,7 @@ public class BootstrapPolicyGoldenTests
 
     private static List<T> Load<T>(string file) where T : class
     {
-        var docs = KubeObjectDecoder.DecodeFile(FixturePath(file));
+        var docs = KubeObjectDecoder.DecodeDocuments(File.ReadAllText(FixturePath(file)));
         Assert.All(docs, d => Assert.True(d.Object is T, $"{d.Source}: {d.Kind} {d.Name} is not a {typeof(T).Name}"));
         Assert.All(docs, d => Assert.Empty(d.UnknownFields));
         return docs.Select(d => d.As<T>()!).ToList();
