@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every test project of the solution and prints one closing line: "N passed, N failed, N skipped".
+# End-to-end tests drive the real `aws` CLI and `kubectl` found on PATH.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+dotnet build Turnstile.sln -c Release -nologo -v quiet 2>&1 | tee -a "$log" | grep -E "error|Error" || true
+if ! dotnet build Turnstile.sln -c Release -nologo -v quiet >/dev/null 2>&1; then
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+dotnet test Turnstile.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+passed=0; failed=0; skipped=0
+while read -r f p s; do
+  failed=$((failed + f)); passed=$((passed + p)); skipped=$((skipped + s))
+done < <(sed -nE 's/.*(Passed|Failed)! +- +Failed: +([0-9]+), +Passed: +([0-9]+), +Skipped: +([0-9]+).*/\2 \3 \4/p' "$log")
+
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"
