@@ -7,8 +7,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-dotnet build Turnstile.sln -c Release -nologo -v quiet 2>&1 | tee -a "$log" | grep -E "error|Error" || true
-if ! dotnet build Turnstile.sln -c Release -nologo -v quiet >/dev/null 2>&1; then
+if ! dotnet build Turnstile.sln -c Release -nologo -v quiet >"$log" 2>&1; then
+  cat "$log"
   echo "build failed"
   echo "0 passed, 1 failed"
   exit 1
