@@ -7,8 +7,9 @@ namespace Turnstile.Core.Kube;
 /// as typed, as the resource name with an empty group (<c>widgets.example.com</c> is sent as resource
 /// <c>widgets.example.com</c>, group <c>""</c>).
 /// </summary>
+/// <param name="Parsed">The group and resource kubectl parsed from the lower-cased argument (before any lookup).</param>
 /// <param name="Warnings">Messages for kubectl's warning printer, in print order.</param>
-public sealed record ResourceResolution(GroupVersionResource Resource, bool Resolved, IReadOnlyList<string> Warnings);
+public sealed record ResourceResolution(GroupVersionResource Resource, bool Resolved, GroupVersionResource Parsed, IReadOnlyList<string> Warnings);
 
 /// <summary>
 /// Resolves resource arguments the way kubectl v1.32 does: a short-name expander in front of client-go's
@@ -46,7 +47,7 @@ public sealed class ResourceResolver
     /// </summary>
     public ResourceResolution ResolveForCanI(string resourceArg)
     {
-        if (resourceArg == "*") return new(new GroupVersionResource("", "", "*"), true, []);
+        if (resourceArg == "*") return new(new GroupVersionResource("", "", "*"), true, new GroupVersionResource("", "", "*"), []);
 
         var warnings = new List<string>();
         var lowered = resourceArg.ToLowerInvariant();
@@ -55,11 +56,21 @@ public sealed class ResourceResolver
         GroupVersionResource? found = null;
         if (fullySpecified is { } full) found = ResourceFor(full, warnings);
         found ??= ResourceFor(groupResource, warnings);
-        if (found is { } gvr) return new(gvr, true, warnings);
+        if (found is { } gvr) return new(gvr, true, groupResource, warnings);
 
         if (!CanIWarnings.IsNonStandardResource(groupResource.GroupResourceString))
             warnings.Add(CanIWarnings.UnknownResourceType(groupResource.Resource, groupResource.Group));
-        return new(new GroupVersionResource("", "", resourceArg), false, warnings);
+        return new(new GroupVersionResource("", "", resourceArg), false, groupResource, warnings);
+    }
+
+    /// <summary>
+    /// Splits can-i's second argument: <c>pods/web</c> gives (<c>pods</c>, <c>web</c>); only the first <c>/</c> counts.
+    /// Arguments starting with <c>/</c> are non-resource URLs and must not come here.
+    /// </summary>
+    public static (string Resource, string Name) SplitResourceAndName(string arg)
+    {
+        var slash = arg.IndexOf('/');
+        return slash < 0 ? (arg, "") : (arg[..slash], arg[(slash + 1)..]);
     }
 
     /// <summary>

@@ -81,6 +81,7 @@ public class ResourceResolverTests
         var r = Eks.ResolveForCanI(arg);
         Assert.False(r.Resolved);
         Assert.Equal(new GroupVersionResource("", "", sentResource), r.Resource);
+        Assert.Equal(ResourceResolver.ParseResourceArg(arg.ToLowerInvariant()).GroupResource, r.Parsed);
         Assert.Equal([warning], r.Warnings);
         Assert.Equal("Warning: " + warning + "\n", KubectlErrorText.Warning(r.Warnings[0]));
     }
@@ -95,6 +96,23 @@ public class ResourceResolverTests
         Assert.False(r.Resolved);
         Assert.Equal(new GroupVersionResource("", "", arg), r.Resource);
         Assert.Empty(r.Warnings);
+    }
+
+    [Fact]
+    public void Unknown_group_resource_is_reported_as_parsed()
+    {
+        var r = Eks.ResolveForCanI("Widgets.Example.COM");
+        Assert.Equal(new GroupVersionResource("example.com", "", "widgets"), r.Parsed);
+        Assert.Equal(new GroupVersionResource("", "", "Widgets.Example.COM"), r.Resource);
+    }
+
+    [Theory]
+    [InlineData("pods", "pods", "")]
+    [InlineData("pods/web", "pods", "web")]
+    [InlineData("pods/web/extra", "pods", "web/extra")]
+    public void Splits_resource_and_name(string arg, string resource, string name)
+    {
+        Assert.Equal((resource, name), ResourceResolver.SplitResourceAndName(arg));
     }
 
     [Fact]
