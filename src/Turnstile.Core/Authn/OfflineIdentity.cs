@@ -31,12 +31,14 @@ public static class OfflineIdentity
                     throw new ArnException($"--session-name {sessionName} contradicts the session in {arn}");
                 break;
         }
-        var known = TryFindId(principalIds, arn, principal.Canonical, out var id);
-        if (!known) id = Synthesize(principal);
+        // A role named with its path still reaches the cluster as a session, whose canonical ARN has no path.
+        var caller = PrincipalArn.Parse(callerArn);
+        var known = TryFindId(principalIds, arn, caller.Canonical, out var id);
+        if (!known) id = Synthesize(caller);
         return (new AwsIdentity
         {
             Arn = callerArn,
-            CanonicalArn = principal.Canonical,
+            CanonicalArn = caller.Canonical,
             AccountId = principal.Account,
             UserId = id,
             SessionName = session,

@@ -9,7 +9,13 @@ public static class ExplainRenderer
 {
     public static void Render(AccessExplanation e, ClusterAccessModel model)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
+        var plain = Console.IsOutputRedirected || Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 };
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Console.Out),
+            Ansi = plain ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = plain ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+        });
         if (Console.IsOutputRedirected) console.Profile.Width = 400;
 
         var tree = new Tree(Text($"{e.Request} as {e.Identity.Arn}" + (model.ClusterName.Length > 0 ? $" on cluster {model.ClusterName}" : "")));
