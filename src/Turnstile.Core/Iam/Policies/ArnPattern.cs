@@ -4,7 +4,8 @@ namespace Turnstile.Core.Iam.Policies;
 /// ARN matching as IAM does it for Resource elements and the ArnLike/ArnEquals operators: the six
 /// colon-separated parts (<c>arn:partition:service:region:account:resource</c>) are compared one by one,
 /// case-sensitively, so a wildcard never spans a colon in the first five; the resource part keeps any further colons.
-/// A pattern that is not ARN-shaped (e.g. <c>*</c>) is matched against the whole string.
+/// A pattern that does not start with <c>arn:</c> (e.g. <c>*</c>) is matched against the whole string; one that does
+/// but has fewer than six parts matches nothing.
 /// </summary>
 public sealed class ArnPattern
 {
@@ -49,7 +50,11 @@ public sealed class ArnPattern
         }
 
         var whole = WildcardPattern.FromTokens(tokens);
-        if (segments.Count < Parts) return new ArnPattern(whole.Source, null, whole);
+        if (segments.Count < Parts)
+        {
+            var arnShaped = whole.Source.StartsWith("arn:", StringComparison.Ordinal);
+            return new ArnPattern(whole.Source, null, arnShaped ? null : whole);
+        }
         var compiled = segments.Select(s => WildcardPattern.FromTokens(s)).ToArray();
         return new ArnPattern(whole.Source, compiled, null);
     }
@@ -57,7 +62,7 @@ public sealed class ArnPattern
     public bool IsMatch(string value)
     {
         if (_whole is not null) return _whole.IsMatch(value);
-        var segments = _segments!;
+        if (_segments is not { } segments) return false;
         var span = value.AsSpan();
         for (var i = 0; i < Parts - 1; i++)
         {

@@ -299,9 +299,9 @@ public static partial class PolicyParser
             foreach (var list in new[] { s.Resource, s.NotResource })
             {
                 if (list is null) continue;
-                foreach (var resource in list) resourceError ??= ResourceFormatError(resource);
+                foreach (var resource in list) resourceError ??= ResourceFormatError(resource, WithoutVariables(resource));
                 // IAM reports a legacy-parsing failure only while no resource format error has been seen.
-                if (resourceError is null && list.Any(FailsLegacyResourceParsing)) throw new Rejection(PolicyMessages.LegacyParsing);
+                if (resourceError is null && list.Any(r => FailsLegacyResourceParsing(WithoutVariables(r)))) throw new Rejection(PolicyMessages.LegacyParsing);
             }
         }
 
@@ -334,12 +334,19 @@ public static partial class PolicyParser
         if (vendor != "*" && !VendorPattern().IsMatch(vendor)) throw new Rejection(PolicyMessages.InvalidVendor(vendor));
     }
 
-    /// <summary>The format problems IAM reports for a Resource entry, or null.</summary>
-    private static string? ResourceFormatError(string resource)
+    /// <summary>Policy variables may hold colons (<c>${aws:username}</c>), so ARN parts are counted with each variable as one character.</summary>
+    private static string WithoutVariables(string resource) =>
+        resource.Contains("${", StringComparison.Ordinal) ? VariablePattern().Replace(resource, "x") : resource;
+
+    /// <summary>The format problems IAM reports for a Resource entry (checked on <paramref name="shape"/>, reported with <paramref name="original"/>), or null.</summary>
+    private static string? ResourceFormatError(string original, string shape)
     {
+        var resource = shape;
         if (resource == "*") return null;
+        // Too few parts after an "arn:" prefix is a legacy-parsing failure, reported before any partition complaint.
+        if (resource.StartsWith("arn:", StringComparison.Ordinal) && resource.Split(':').Length < 6) return null;
         var firstColon = resource.IndexOf(':');
-        if (firstColon < 0) return PolicyMessages.ResourceNotArn(resource);
+        if (firstColon < 0) return PolicyMessages.ResourceNotArn(original);
         var afterPrefix = resource[(firstColon + 1)..];
         var partitionEnd = afterPrefix.IndexOf(':');
         var partition = partitionEnd < 0 ? afterPrefix : afterPrefix[..partitionEnd];
@@ -358,8 +365,8 @@ public static partial class PolicyParser
         var vendor = segments[0];
         if (vendor.Length == 0 || vendor.AsSpan().IndexOfAny('*', '?') >= 0) return PolicyMessages.ResourceVendorNotQualified;
         var regionPart = segments.Length > 1 ? segments[1] : "";
-        if (vendor == "iam" && regionPart.Length > 0) return PolicyMessages.IamResourceRegion(resource);
-        if (vendor == "s3" && regionPart.Length > 0) return PolicyMessages.S3ResourceRegion(resource);
+        if (vendor == "iam" && regionPart.Length > 0) return PolicyMessages.IamResourceRegion(original);
+        if (vendor == "s3" && regionPart.Length > 0) return PolicyMessages.S3ResourceRegion(original);
         if (vendor == "iam" && segments.Length == 4)
         {
             var path = segments[3];
@@ -368,12 +375,13 @@ public static partial class PolicyParser
         return null;
     }
 
-    /// <summary>An ARN-looking entry (<c>::</c>) with fewer than six parts, or with an empty service part.</summary>
+    /// <summary>An ARN-looking entry (<c>arn:</c> or <c>::</c>) with fewer than six parts, or with an empty service part.</summary>
     private static bool FailsLegacyResourceParsing(string resource)
     {
         if (resource == "*") return false;
         var parts = resource.Split(':');
-        return (parts.Length < 6 && resource.Contains("::", StringComparison.Ordinal)) || parts.Length < 3 || parts[2].Length == 0;
+        var arnLike = resource.StartsWith("arn:", StringComparison.Ordinal) || resource.Contains("::", StringComparison.Ordinal);
+        return (parts.Length < 6 && arnLike) || parts.Length < 3 || parts[2].Length == 0;
     }
 
     private static void ValidateTrust(List<RawStatement> statements, PolicyValidationOptions options)
@@ -430,6 +438,9 @@ public static partial class PolicyParser
         if (principal.Type is PrincipalType.User or PrincipalType.Role && options.PrincipalExists is { } exists) return exists(value);
         return true;
     }
+
+    [GeneratedRegex(@"\$\{[^}]*\}")]
+    private static partial Regex VariablePattern();
 
     [GeneratedRegex("^[A-Za-z0-9.-]+$")]
     private static partial Regex VendorPattern();

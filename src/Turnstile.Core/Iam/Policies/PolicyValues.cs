@@ -9,7 +9,6 @@ public static class PolicyValues
 {
     private static readonly string[] DateFormats =
     [
-        "yyyy",
         "yyyy-MM",
         "yyyy-MM-dd",
         "yyyy-MM-dd'T'HH:mmK",
@@ -23,7 +22,7 @@ public static class PolicyValues
     public static bool TryParseNumber(string text, out decimal value) =>
         decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
 
-    /// <summary>W3C profile of ISO 8601 (UTC unless a zone is given) or epoch seconds.</summary>
+    /// <summary>W3C profile of ISO 8601 (UTC unless a zone is given) or epoch seconds; digits alone are always epoch seconds.</summary>
     public static bool TryParseDate(string text, out DateTimeOffset value)
     {
         if (text.Length > 0 && text.All(char.IsAsciiDigit) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var epoch))
