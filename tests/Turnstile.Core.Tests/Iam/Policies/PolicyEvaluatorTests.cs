@@ -5,7 +5,7 @@ using static Turnstile.Core.Tests.Iam.Policies.PolicyTestKit;
 
 namespace Turnstile.Core.Tests.Iam.Policies;
 
-public class PolicyEvaluatorTests(ITestOutputHelper output)
+public class PolicyEvaluatorTests
 {
     private const string ReadEks = "{'Version':'2012-10-17','Statement':[{'Effect':'Allow','Action':['eks:Describe*','eks:List*','ec2:Describe*'],'Resource':'*'}]}";
 
@@ -205,29 +205,6 @@ public class PolicyEvaluatorTests(ITestOutputHelper output)
         Assert.Same(first, cache.GetOrCompile(json, PolicyKind.Identity, "a"));
         Assert.NotSame(first, cache.GetOrCompile(json, PolicyKind.Identity, "b"));
         Assert.Throws<PolicyDocumentException>(() => cache.GetOrCompile("{}", PolicyKind.Identity, "bad"));
-    }
-
-    [Fact]
-    public void Evaluation_is_fast_enough_for_every_request()
-    {
-        var policies = new[]
-        {
-            Identity(ReadEks, "read"),
-            AwsManagedPolicies.Compiled(Managed("AmazonEKSClusterPolicy")),
-            AwsManagedPolicies.Compiled(Managed("AmazonEKSWorkerNodePolicy")),
-            Identity("{'Version':'2012-10-17','Statement':[{'Effect':'Deny','Action':'eks:Delete*','Resource':'*','Condition':{'StringNotEquals':{'aws:PrincipalTag/team':'platform'}}}]}"),
-        };
-        var request = Request("eks:DescribeCluster", ClusterArn, Keys(("aws:PrincipalTag/team", ContextValue.Of("apps"))));
-        for (var i = 0; i < 1000; i++) PolicyEvaluator.Evaluate(request, policies);
-
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        const int runs = 20000;
-        for (var i = 0; i < runs; i++) Assert.True(PolicyEvaluator.Evaluate(request, policies).IsAllowed);
-        var perCall = watch.Elapsed.TotalMicroseconds / runs;
-        output.WriteLine($"{perCall:F2} µs per evaluation of {policies.Length} policies");
-
-        // Generous bound for a shared CI machine; typically a few microseconds.
-        Assert.True(perCall < 100, $"{perCall:F2} µs per evaluation");
     }
 
     internal static AwsManagedPolicy Managed(string name) => AwsManagedPolicies.TryGet(name, out var policy) ? policy : throw new KeyNotFoundException(name);
