@@ -69,7 +69,7 @@ public sealed class SigV4Verifier
         var payloadError = PayloadHash(parsed, out var payloadHash);
         if (payloadError is not null) return payloadError;
         var query = parsed.Query ?? SortedQuery(parsed.Http.RawQuery);
-        var key = _keys.Get(secretAccessKey, parsed.Scope.Date, parsed.Scope.Region, parsed.Scope.Service);
+        var key = _keys.GetKey(secretAccessKey, parsed.Scope.Date, parsed.Scope.Region, parsed.Scope.Service);
 
         if (Matches(parsed, query, payloadHash, key, excludeToken: false)) return null;
         if (parsed.Location == SigV4AuthLocation.Query && parsed.SessionToken is not null &&
@@ -111,7 +111,7 @@ public sealed class SigV4Verifier
         }
     }
 
-    private bool Matches(SigV4Request parsed, List<QueryParam> query, string payloadHash, byte[] key, bool excludeToken)
+    private bool Matches(SigV4Request parsed, List<QueryParam> query, string payloadHash, SigningKey key, bool excludeToken)
     {
         var signature = parsed.Signature;
         if (signature.Length != 64) return false;
