@@ -80,19 +80,26 @@ public sealed class SigV4Verifier
     }
 
     /// <summary>
-    /// Parse, look up the secret (null from <paramref name="secretLookup"/> → <c>InvalidClientTokenId</c>) and verify.
+    /// Parse, look up the secret and verify. A lookup without secret or error answers <c>InvalidClientTokenId</c>.
     /// </summary>
     public bool TryAuthenticate(
         SigV4HttpRequest request,
-        Func<SigV4Request, string?> secretLookup,
+        Func<SigV4Request, SigV4Secret> secretLookup,
         [NotNullWhen(true)] out SigV4Request? parsed,
         [NotNullWhen(false)] out SigV4Error? error,
         string? expectedService = null)
     {
         if (!TryParse(request, out parsed, out error, expectedService)) return false;
-        var secret = secretLookup(parsed);
-        error = secret is null ? SigV4Error.InvalidClientTokenId() : Verify(parsed, secret);
+        error = VerifyWith(parsed, secretLookup);
         return error is null;
+    }
+
+    /// <summary>Runs <paramref name="secretLookup"/> and <see cref="Verify"/>; null when the signature matches.</summary>
+    public SigV4Error? VerifyWith(SigV4Request parsed, Func<SigV4Request, SigV4Secret> secretLookup)
+    {
+        var secret = secretLookup(parsed);
+        if (secret.Error is not null) return secret.Error;
+        return secret.SecretAccessKey is null ? SigV4Error.InvalidClientTokenId() : Verify(parsed, secret.SecretAccessKey);
     }
 
     /// <summary>The canonical request the verifier signs for <paramref name="parsed"/> (diagnostics).</summary>

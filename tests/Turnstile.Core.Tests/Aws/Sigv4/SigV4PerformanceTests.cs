@@ -34,7 +34,7 @@ public sealed class SigV4PerformanceTests(ITestOutputHelper output)
             .WithHeader("amz-sdk-invocation-id", "6f1c0e2a-0000-4000-8000-000000000000")
             .WithHeader("amz-sdk-request", "attempt=1");
         var verifier = new SigV4Verifier(null, new FixedTime(t0.AddSeconds(1)), new SigningKeyCache());
-        Func<SigV4Request, string?> lookup = _ => creds.SecretAccessKey;
+        Func<SigV4Request, SigV4Secret> lookup = _ => creds.SecretAccessKey;
 
         var samples = new double[2001];
         for (var round = -1; round < samples.Length; round++)
