@@ -40,8 +40,14 @@ public sealed class SigV4Verifier
         string? expectedService = null)
     {
         var authorization = request.GetHeader("Authorization");
-        var presigned = request.RawQuery.Contains("X-Amz-Algorithm", StringComparison.Ordinal);
-        if (authorization is not null && presigned)
+        List<QueryParam>? query = null;
+        string? algorithm = null;
+        if (request.RawQuery.Contains("X-Amz-Algorithm", StringComparison.Ordinal))
+        {
+            query = QueryString.Parse(request.RawQuery);
+            algorithm = QueryString.Get(query, "X-Amz-Algorithm");
+        }
+        if (authorization is not null && algorithm is not null)
         {
             parsed = null;
             error = SigV4Error.SignatureDoesNotMatch(
@@ -51,8 +57,8 @@ public sealed class SigV4Verifier
 
         error = authorization is not null
             ? ParseHeader(request, authorization, out parsed)
-            : presigned
-                ? ParseQuery(request, out parsed)
+            : algorithm is not null
+                ? ParseQuery(request, query!, algorithm, out parsed)
                 : Fail(SigV4Error.MissingAuthenticationToken(), out parsed);
         error ??= (Options.ValidateTime ? CheckTime(parsed!) : null) ?? CheckScope(parsed!, expectedService);
         if (error is not null)
@@ -249,12 +255,10 @@ public sealed class SigV4Verifier
             request.GetHeader("X-Amz-Security-Token"), expires: null, query: null, out parsed);
     }
 
-    private SigV4Error? ParseQuery(SigV4HttpRequest request, out SigV4Request? parsed)
+    private SigV4Error? ParseQuery(SigV4HttpRequest request, List<QueryParam> query, string algorithm, out SigV4Request? parsed)
     {
         parsed = null;
-        var query = QueryString.Parse(request.RawQuery);
-        var algorithm = QueryString.Get(query, "X-Amz-Algorithm");
-        if (algorithm is null || algorithm != Algorithm) return SigV4Error.MissingAuthenticationToken();
+        if (algorithm != Algorithm) return SigV4Error.MissingAuthenticationToken();
 
         var credential = QueryString.Get(query, "X-Amz-Credential");
         var signature = QueryString.Get(query, SignatureParam);

@@ -278,6 +278,10 @@ public sealed class SigV4ErrorTests
     }
 
     [Fact]
+    public void AlgorithmTextInAValue_IsNotPresignedAuth() =>
+        Assert.Null(Authenticate(SigV4Signer.Sign(StsPost() with { RawQuery = "note=X-Amz-Algorithm" }, Creds, "us-east-1", "sts", T0).SignedRequest));
+
+    [Fact]
     public void Presigned_MissingParameters_AreListed()
     {
         var request = StsPost() with { Method = "GET", Body = default, RawQuery = "X-Amz-Algorithm=AWS4-HMAC-SHA256&Action=GetCallerIdentity" };
