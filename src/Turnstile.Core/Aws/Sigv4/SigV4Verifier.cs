@@ -60,13 +60,12 @@ public sealed class SigV4Verifier
             : algorithm is not null
                 ? ParseQuery(request, query!, algorithm, out parsed)
                 : Fail(SigV4Error.MissingAuthenticationToken(), out parsed);
-        error ??= (Options.ValidateTime ? CheckTime(parsed!) : null) ?? CheckScope(parsed!, expectedService);
-        if (error is not null)
-        {
-            parsed = null;
-            return false;
-        }
-        return true;
+        if (parsed is not null)
+            error ??= (Options.ValidateTime ? CheckTime(parsed) : null) ?? CheckScope(parsed, expectedService);
+        if (error is null && parsed is not null) return true;
+        parsed = null;
+        error ??= SigV4Error.MissingAuthenticationToken();
+        return false;
     }
 
     /// <summary>Recomputes the signature with <paramref name="secretAccessKey"/>; null when it matches.</summary>
