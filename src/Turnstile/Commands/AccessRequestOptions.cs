@@ -99,6 +99,7 @@ public sealed class RequestArguments
         var ns = result.GetValue(Namespace);
         if (all && ns is not null) throw new UsageException("--namespace and --all-namespaces cannot be used together");
         var subresource = result.GetValue(Subresource) ?? "";
+        if (name.StartsWith('-')) throw new UsageException($"unknown flag: {name}");
 
         if (target.StartsWith('/'))
         {
