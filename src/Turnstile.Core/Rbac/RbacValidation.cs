@@ -90,11 +90,10 @@ public static class RbacValidation
         if (rule.Verbs.Count == 0) errors.Add(FieldError.Required(path + ".verbs", "verbs must contain at least one value"));
         if (rule.NonResourceUrls.Count > 0)
         {
-            var urls = GoStringSlice(rule.NonResourceUrls);
             if (namespaced)
-                errors.Add(FieldError.InvalidRendered(path + ".nonResourceURLs", urls, "namespaced rules cannot apply to non-resource URLs"));
+                errors.Add(FieldError.Invalid(path + ".nonResourceURLs", rule.NonResourceUrls, "namespaced rules cannot apply to non-resource URLs"));
             if (rule.ApiGroups.Count > 0 || rule.Resources.Count > 0 || rule.ResourceNames.Count > 0)
-                errors.Add(FieldError.InvalidRendered(path + ".nonResourceURLs", urls, "rules cannot apply to both regular resources and non-resource URLs"));
+                errors.Add(FieldError.Invalid(path + ".nonResourceURLs", rule.NonResourceUrls, "rules cannot apply to both regular resources and non-resource URLs"));
             return errors;
         }
         if (rule.ApiGroups.Count == 0) errors.Add(FieldError.Required(path + ".apiGroups", "resource rules must supply at least one api group"));
@@ -102,9 +101,12 @@ public static class RbacValidation
         return errors;
     }
 
-    /// <summary>The 422 Status message, e.g. <c>RoleBinding.rbac.authorization.k8s.io "x" is invalid: roleRef: ...</c>.</summary>
-    public static string FormatInvalidMessage(string kind, string name, IEnumerable<FieldError> errors) =>
-        FieldErrorFormatter.InvalidMessage(RbacGroup.Name, kind, name, errors);
+    /// <summary>
+    /// The 422 Status kube-apiserver returns for an RBAC object failing validation, with the message
+    /// <c>RoleBinding.rbac.authorization.k8s.io "x" is invalid: roleRef: ...</c>.
+    /// </summary>
+    public static KubeStatus Invalid(string kind, string name, IReadOnlyList<FieldError> errors) =>
+        KubeStatus.Invalid(RbacGroup.Name, kind, name, errors);
 
     private static IReadOnlyList<FieldError> ValidateClusterRole(ClusterRole role, bool allowInvalidSelectorValues)
     {
@@ -123,7 +125,7 @@ public static class RbacValidation
 
     private static IEnumerable<FieldError> ValidateRoleRef(RoleRef roleRef, string[] supportedKinds)
     {
-        if (roleRef.ApiGroup != RbacGroup.Name) yield return FieldError.NotSupported("roleRef.apiGroup", roleRef.ApiGroup, RbacGroup.Name);
+        if (roleRef.ApiGroup != RbacGroup.Name) yield return FieldError.NotSupported("roleRef.apiGroup", roleRef.ApiGroup, [RbacGroup.Name]);
         if (Array.IndexOf(supportedKinds, roleRef.Kind) < 0) yield return FieldError.NotSupported("roleRef.kind", roleRef.Kind, supportedKinds);
         if (roleRef.Name.Length == 0) yield return FieldError.Required("roleRef.name");
         else
@@ -140,16 +142,16 @@ public static class RbacValidation
                 if (subject.Name.Length > 0)
                     foreach (var msg in NameValidation.Dns1123Subdomain(subject.Name))
                         yield return FieldError.Invalid(path + ".name", subject.Name, msg);
-                if (subject.ApiGroup.Length > 0) yield return FieldError.NotSupported(path + ".apiGroup", subject.ApiGroup, "");
+                if (subject.ApiGroup.Length > 0) yield return FieldError.NotSupported(path + ".apiGroup", subject.ApiGroup, [""]);
                 if (!namespacedBinding && subject.Namespace.Length == 0) yield return FieldError.Required(path + ".namespace");
                 break;
             case SubjectKinds.User:
             case SubjectKinds.Group:
-                if (subject.ApiGroup != RbacGroup.Name) yield return FieldError.NotSupported(path + ".apiGroup", subject.ApiGroup, RbacGroup.Name);
+                if (subject.ApiGroup != RbacGroup.Name) yield return FieldError.NotSupported(path + ".apiGroup", subject.ApiGroup, [RbacGroup.Name]);
                 break;
             default:
                 yield return FieldError.NotSupported(path + ".kind", subject.Kind,
-                    SubjectKinds.ServiceAccount, SubjectKinds.User, SubjectKinds.Group);
+                    [SubjectKinds.ServiceAccount, SubjectKinds.User, SubjectKinds.Group]);
                 break;
         }
     }
@@ -221,10 +223,8 @@ public static class RbacValidation
         }
     }
 
-    private static FieldError RoleRefChanged(RoleRef roleRef) => FieldError.InvalidRendered("roleRef",
-        $"rbac.RoleRef{{APIGroup:{GoQuote.Quote(roleRef.ApiGroup)}, Kind:{GoQuote.Quote(roleRef.Kind)}, Name:{GoQuote.Quote(roleRef.Name)}}}",
+    private static FieldError RoleRefChanged(RoleRef roleRef) => FieldError.Invalid("roleRef",
+        new FieldError.Verbatim(
+            $"rbac.RoleRef{{APIGroup:{GoQuote.Quote(roleRef.ApiGroup)}, Kind:{GoQuote.Quote(roleRef.Kind)}, Name:{GoQuote.Quote(roleRef.Name)}}}"),
         "cannot change roleRef");
-
-    /// <summary>Go's <c>%#v</c> of a string slice: <c>[]string{"a", "b"}</c>.</summary>
-    private static string GoStringSlice(IEnumerable<string> values) => "[]string{" + string.Join(", ", values.Select(GoQuote.Quote)) + "}";
 }

@@ -1,3 +1,4 @@
+using Turnstile.Core.Kube;
 using Turnstile.Core.Rbac;
 
 namespace Turnstile.Core.Tests.Rbac;
@@ -21,7 +22,7 @@ public class RbacValidationTests
         var crb = new ClusterRoleBinding(Meta("master"), new RoleRef("ClusterRole", "valid", "rbac.GroupName"), []);
         var errors = RbacValidation.ValidateClusterRoleBinding(crb);
         AssertSingle(errors, FieldErrorType.NotSupported, "roleRef.apiGroup");
-        Assert.Equal("roleRef.apiGroup: Unsupported value: \"rbac.GroupName\": supported values: \"rbac.authorization.k8s.io\"", errors[0].Message);
+        Assert.Equal("roleRef.apiGroup: Unsupported value: \"rbac.GroupName\": supported values: \"rbac.authorization.k8s.io\"", errors[0].ToString());
     }
 
     [Fact]
@@ -30,7 +31,7 @@ public class RbacValidationTests
         var crb = new ClusterRoleBinding(Meta("master"), new RoleRef("Role", "valid"), []);
         var errors = RbacValidation.ValidateClusterRoleBinding(crb);
         AssertSingle(errors, FieldErrorType.NotSupported, "roleRef.kind");
-        Assert.Equal("roleRef.kind: Unsupported value: \"Role\": supported values: \"ClusterRole\"", errors[0].Message);
+        Assert.Equal("roleRef.kind: Unsupported value: \"Role\": supported values: \"ClusterRole\"", errors[0].ToString());
     }
 
     [Fact]
@@ -46,8 +47,8 @@ public class RbacValidationTests
         var rb = new RoleBinding(Meta("master", "default"), ClusterRoleRef, [new Subject("ServiceAccount", "subject:bad", "default")]);
         var errors = RbacValidation.ValidateRoleBinding(rb);
         AssertSingle(errors, FieldErrorType.Invalid, "subjects[0].name");
-        Assert.StartsWith("subjects[0].name: Invalid value: \"subject:bad\": a lowercase RFC 1123 subdomain must consist of", errors[0].Message);
-        Assert.EndsWith("(e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')", errors[0].Message);
+        Assert.StartsWith("subjects[0].name: Invalid value: \"subject:bad\": a lowercase RFC 1123 subdomain must consist of", errors[0].ToString());
+        Assert.EndsWith("(e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')", errors[0].ToString());
     }
 
     [Fact]
@@ -56,7 +57,7 @@ public class RbacValidationTests
         var rb = new RoleBinding(Meta("master", "default"), new RoleRef("Role", "valid"), [new Subject("", "valid")]);
         var errors = RbacValidation.ValidateRoleBinding(rb);
         AssertSingle(errors, FieldErrorType.NotSupported, "subjects[0].kind");
-        Assert.Equal("subjects[0].kind: Unsupported value: \"\": supported values: \"ServiceAccount\", \"User\", \"Group\"", errors[0].Message);
+        Assert.Equal("subjects[0].kind: Unsupported value: \"\": supported values: \"ServiceAccount\", \"User\", \"Group\"", errors[0].ToString());
     }
 
     [Fact]
@@ -76,7 +77,7 @@ public class RbacValidationTests
         var errors = RbacValidation.ValidateUpdate(old, changed);
         AssertSingle(errors, FieldErrorType.Invalid, "roleRef");
         Assert.Equal("roleRef: Invalid value: rbac.RoleRef{APIGroup:\"rbac.authorization.k8s.io\", Kind:\"Role\", Name:\"changed\"}: cannot change roleRef",
-            errors[0].Message);
+            errors[0].ToString());
 
         var oldCrb = new ClusterRoleBinding(Meta("crb"), ClusterRoleRef, []);
         AssertSingle(RbacValidation.ValidateUpdate(oldCrb, oldCrb with { RoleRef = new RoleRef("ClusterRole", "admin") }),
@@ -89,7 +90,7 @@ public class RbacValidationTests
         var role = new Role(Meta("r", "default"), [PolicyRule.ForUrls(["get"], ["/*"])]);
         var errors = RbacValidation.ValidateRole(role);
         AssertSingle(errors, FieldErrorType.Invalid, "rules[0].nonResourceURLs");
-        Assert.Equal("rules[0].nonResourceURLs: Invalid value: []string{\"/*\"}: namespaced rules cannot apply to non-resource URLs", errors[0].Message);
+        Assert.Equal("rules[0].nonResourceURLs: Invalid value: []string{\"/*\"}: namespaced rules cannot apply to non-resource URLs", errors[0].ToString());
     }
 
     [Fact]
@@ -98,7 +99,7 @@ public class RbacValidationTests
         var role = new ClusterRole(Meta("r"), [PolicyRule.ForUrls([], ["/*"])]);
         var errors = RbacValidation.ValidateClusterRole(role);
         AssertSingle(errors, FieldErrorType.Required, "rules[0].verbs");
-        Assert.Equal("rules[0].verbs: Required value: verbs must contain at least one value", errors[0].Message);
+        Assert.Equal("rules[0].verbs: Required value: verbs must contain at least one value", errors[0].ToString());
     }
 
     [Fact]
@@ -107,7 +108,7 @@ public class RbacValidationTests
         var rule = new PolicyRule { Verbs = ["get"], NonResourceUrls = ["/*"], ApiGroups = ["v1"], Resources = ["pods"] };
         var errors = RbacValidation.ValidateClusterRole(new ClusterRole(Meta("r"), [rule]));
         AssertSingle(errors, FieldErrorType.Invalid, "rules[0].nonResourceURLs");
-        Assert.EndsWith("rules cannot apply to both regular resources and non-resource URLs", errors[0].Message);
+        Assert.EndsWith("rules cannot apply to both regular resources and non-resource URLs", errors[0].ToString());
     }
 
     [Fact]
@@ -116,7 +117,7 @@ public class RbacValidationTests
         var rule = new PolicyRule { Verbs = ["get"], Resources = ["pods"] };
         var errors = RbacValidation.ValidateRole(new Role(Meta("r", "default"), [rule]));
         AssertSingle(errors, FieldErrorType.Required, "rules[0].apiGroups");
-        Assert.Equal("rules[0].apiGroups: Required value: resource rules must supply at least one api group", errors[0].Message);
+        Assert.Equal("rules[0].apiGroups: Required value: resource rules must supply at least one api group", errors[0].ToString());
     }
 
     [Fact]
@@ -147,7 +148,7 @@ public class RbacValidationTests
         var errors = RbacValidation.ValidateClusterRole(role);
         AssertSingle(errors, FieldErrorType.Required, "aggregationRule.clusterRoleSelectors");
         Assert.Equal("aggregationRule.clusterRoleSelectors: Required value: at least one clusterRoleSelector required if aggregationRule is non-nil",
-            errors[0].Message);
+            errors[0].ToString());
 
         var badSelector = new ClusterRole(Meta("agg"), [], new AggregationRule(
             [new LabelSelector { MatchExpressions = [new LabelSelectorRequirement("k", LabelSelectorOperator.In, [])] }]));
@@ -164,8 +165,8 @@ public class RbacValidationTests
         Assert.Equal(
             ["subjects[0].apiGroup", "subjects[1].apiGroup", "subjects[2].name"],
             errors.Select(e => e.Field));
-        Assert.Equal("subjects[1].apiGroup: Unsupported value: \"rbac.authorization.k8s.io\": supported values: \"\"", errors[1].Message);
-        Assert.Equal("subjects[2].name: Required value", errors[2].Message);
+        Assert.Equal("subjects[1].apiGroup: Unsupported value: \"rbac.authorization.k8s.io\": supported values: \"\"", errors[1].ToString());
+        Assert.Equal("subjects[2].name: Required value", errors[2].ToString());
 
         var defaulted = RbacDefaults.Apply(crb with { Subjects = [new Subject("User", "u"), new Subject("ServiceAccount", "sa", "ns")] });
         Assert.Empty(RbacValidation.ValidateClusterRoleBinding(defaulted));
@@ -181,22 +182,24 @@ public class RbacValidationTests
     }
 
     [Fact]
-    public void InvalidMessageFormatting()
+    public void InvalidStatusMessages()
     {
         var crb = new ClusterRoleBinding(Meta("bad"), new RoleRef("Role", "x", "wrong"), [new Subject("ServiceAccount", "sa")]);
         var errors = RbacValidation.ValidateClusterRoleBinding(crb);
 
+        var status = RbacValidation.Invalid("ClusterRoleBinding", "bad", errors);
+        Assert.Equal((422, KubeStatus.ReasonInvalid), (status.Code, status.Reason));
         Assert.Equal(
             "ClusterRoleBinding.rbac.authorization.k8s.io \"bad\" is invalid: [roleRef.apiGroup: Unsupported value: \"wrong\": supported values: \"rbac.authorization.k8s.io\", " +
             "roleRef.kind: Unsupported value: \"Role\": supported values: \"ClusterRole\", subjects[0].namespace: Required value]",
-            RbacValidation.FormatInvalidMessage("ClusterRoleBinding", "bad", errors));
+            status.Message);
         Assert.Equal(
             "ClusterRoleBinding.rbac.authorization.k8s.io \"bad\" is invalid: subjects[0].namespace: Required value",
-            RbacValidation.FormatInvalidMessage("ClusterRoleBinding", "bad", [errors[2], errors[2]]));
+            RbacValidation.Invalid("ClusterRoleBinding", "bad", [errors[2], errors[2]]).Message);
         Assert.Equal(
             "The ClusterRoleBinding \"bad\" is invalid: \n* roleRef.apiGroup: Unsupported value: \"wrong\": supported values: \"rbac.authorization.k8s.io\"\n" +
-            "* roleRef.kind: Unsupported value: \"Role\": supported values: \"ClusterRole\"\n* subjects[0].namespace: Required value",
-            FieldErrorFormatter.KubectlMessage("ClusterRoleBinding", "bad", errors));
-        Assert.Equal(["FieldValueNotSupported", "FieldValueNotSupported", "FieldValueRequired"], errors.Select(e => e.CauseReason));
+            "* roleRef.kind: Unsupported value: \"Role\": supported values: \"ClusterRole\"\n* subjects[0].namespace: Required value\n",
+            KubectlErrorText.FromStatus(status));
+        Assert.Equal(["FieldValueNotSupported", "FieldValueNotSupported", "FieldValueRequired"], status.Details!.Causes.Select(c => c.Reason));
     }
 }
