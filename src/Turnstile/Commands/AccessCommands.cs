@@ -4,6 +4,7 @@ using Turnstile.Core.Authz;
 using Turnstile.Core.Clusters;
 using Turnstile.Core.Explain;
 using Turnstile.Core.Kube;
+using Turnstile.Core.Rbac;
 
 namespace Turnstile.Cli.Commands;
 
@@ -16,11 +17,14 @@ public static class AccessCommands
         var access = new AccessRequestOptions();
         var request = new RequestArguments();
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print nothing; only the exit code answers" };
+        var list = new Option<bool>("--list") { Description = "List the RBAC rules that apply in the namespace, like `kubectl auth can-i --list` (access policies are not listed, as on EKS)" };
         access.AddTo(command);
         request.AddTo(command);
         command.Add(quiet);
+        command.Add(list);
         command.SetAction(result =>
         {
+            if (result.GetValue(list)) return ListRules(result, access, request);
             var (engine, identity, _) = access.Resolve(result);
             var (attributes, warnings) = request.Build(result);
             var evaluation = engine.Evaluate(identity, attributes);
@@ -36,6 +40,24 @@ public static class AccessCommands
             return evaluation.Allowed ? ExitCodes.Yes : ExitCodes.No;
         });
         return command;
+    }
+
+    private static int ListRules(ParseResult result, AccessRequestOptions access, RequestArguments request)
+    {
+        if (request.HasRequest(result)) throw new UsageException("--list takes no VERB, RESOURCE or NAME");
+        if (result.GetValue(request.AllNamespaces)) throw new UsageException("--list and --all-namespaces cannot be used together");
+        var ns = request.NamespaceOf(result);
+        var (engine, identity, _) = access.Resolve(result);
+        var mapping = engine.Mapper.Map(identity);
+        if (mapping.AuthenticatedUser is not { } user)
+        {
+            Console.Error.Write(KubectlErrorText.FromStatus(KubeStatus.Unauthorized()));
+            return ExitCodes.Unauthenticated;
+        }
+        var review = SubjectRulesReview.For(engine.Authorizer.Rbac, user, ns);
+        if (review.Incomplete) Console.Error.WriteLine($"warning: the list may be incomplete: {review.EvaluationError}");
+        Console.Write(KubectlRulesTable.Format(review));
+        return ExitCodes.Yes;
     }
 
     public static Command WhoAmI()

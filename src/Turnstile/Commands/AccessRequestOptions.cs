@@ -67,9 +67,9 @@ public sealed class AccessRequestOptions
 /// <summary>The request part of can-i and explain: <c>VERB RESOURCE [NAME]</c> or <c>VERB /path</c>, like kubectl auth can-i.</summary>
 public sealed class RequestArguments
 {
-    public Argument<string> Verb { get; } = new("VERB") { Description = "get, list, watch, create, update, patch, delete, deletecollection, impersonate, bind, escalate, *..." };
+    public Argument<string?> Verb { get; } = new("VERB") { Description = "get, list, watch, create, update, patch, delete, deletecollection, impersonate, bind, escalate, *...", Arity = ArgumentArity.ZeroOrOne };
 
-    public Argument<string> Target { get; } = new("RESOURCE") { Description = "pods, po, deployments.apps, deploy, widgets.example.com, pods/NAME, or a non-resource URL such as /healthz" };
+    public Argument<string?> Target { get; } = new("RESOURCE") { Description = "pods, po, deployments.apps, deploy, widgets.example.com, pods/NAME, or a non-resource URL such as /healthz", Arity = ArgumentArity.ZeroOrOne };
 
     public Argument<string?> Name { get; } = new("NAME") { Description = "Resource name", Arity = ArgumentArity.ZeroOrOne };
 
@@ -89,15 +89,25 @@ public sealed class RequestArguments
         command.Add(Subresource);
     }
 
-    /// <summary>Builds the request attributes and the warnings kubectl would print for it.</summary>
-    public (RequestAttributes Request, IReadOnlyList<string> Warnings) Build(ParseResult result)
+    /// <summary>The namespace of the request: <c>-n</c>, or <c>default</c>, or empty with <c>-A</c>.</summary>
+    public string NamespaceOf(ParseResult result)
     {
-        var verb = result.GetRequiredValue(Verb);
-        var target = result.GetRequiredValue(Target);
-        var name = result.GetValue(Name) ?? "";
         var all = result.GetValue(AllNamespaces);
         var ns = result.GetValue(Namespace);
         if (all && ns is not null) throw new UsageException("--namespace and --all-namespaces cannot be used together");
+        return all ? "" : ns ?? "default";
+    }
+
+    public bool HasRequest(ParseResult result) => result.GetValue(Verb) is not null || result.GetValue(Target) is not null || result.GetValue(Name) is not null;
+
+    /// <summary>Builds the request attributes and the warnings kubectl would print for it.</summary>
+    public (RequestAttributes Request, IReadOnlyList<string> Warnings) Build(ParseResult result)
+    {
+        var verb = result.GetValue(Verb) ?? throw new UsageException("VERB is required (e.g. get, list, delete)");
+        var target = result.GetValue(Target) ?? throw new UsageException("RESOURCE is required (e.g. pods, deployments.apps, /healthz)");
+        var name = result.GetValue(Name) ?? "";
+        var all = result.GetValue(AllNamespaces);
+        var ns = NamespaceOf(result);
         var subresource = result.GetValue(Subresource) ?? "";
         if (name.StartsWith('-')) throw new UsageException($"unknown flag: {name}");
 
@@ -120,7 +130,7 @@ public sealed class RequestArguments
         var resolution = resolver.ResolveForCanI(target);
         var warnings = resolution.Warnings.Concat(CanIWarnings.ForResourceCheck(verb, resolution, all, resolver)).ToArray();
         var request = RequestAttributes.ForResource(verb, resolution.Resource.Group, resolution.Resource.Resource,
-            all ? "" : ns ?? "default", name, subresource);
+            ns, name, subresource);
         return (request, warnings);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Turnstile.Core.Authn;
+using Turnstile.Core.Kube;
 using YamlDotNet.RepresentationModel;
 
 namespace Turnstile.Cli.Output;
@@ -22,7 +23,7 @@ public static class WhoAmIRenderer
         rows.Add(("Groups", "[" + string.Join(' ', user.Groups) + "]"));
         foreach (var (key, values) in user.Extra.OrderBy(e => e.Key, StringComparer.Ordinal))
             rows.Add(("Extra: " + key, "[" + string.Join(' ', values) + "]"));
-        return TabTable.Format(rows.Select(r => new[] { r.Item1, r.Item2 }));
+        return KubectlTabWriter.Format(rows.Select(r => new[] { r.Item1, r.Item2 }).ToArray());
     }
 
     /// <summary>The SelfSubjectReview kubectl prints with -o json (userInfo members omitted when empty, as the API does).</summary>
@@ -70,27 +71,5 @@ public static class WhoAmIRenderer
         var needsQuotes = value.Length == 0 || value is "true" or "false" or "null" or "~" ||
                           double.TryParse(value, out _) || ":{}[],&*#?|-<>=!%@`\"'".Contains(value[0]) || value.Contains(": ");
         return new YamlScalarNode(value) { Style = needsQuotes ? YamlDotNet.Core.ScalarStyle.DoubleQuoted : YamlDotNet.Core.ScalarStyle.Plain };
-    }
-}
-
-/// <summary>Go's tabwriter as kubectl configures it (min width 6, padding 3, spaces).</summary>
-public static class TabTable
-{
-    public static string Format(IEnumerable<string[]> rows)
-    {
-        var list = rows.ToList();
-        var columns = list.Max(r => r.Length);
-        var widths = new int[columns];
-        foreach (var row in list)
-            for (var i = 0; i < row.Length - 1; i++)
-                widths[i] = Math.Max(widths[i], Math.Max(6, row[i].Length + 3));
-        var sb = new StringBuilder();
-        foreach (var row in list)
-        {
-            for (var i = 0; i < row.Length; i++)
-                sb.Append(i < row.Length - 1 ? row[i].PadRight(widths[i]) : row[i]);
-            sb.Append('\n');
-        }
-        return sb.ToString();
     }
 }

@@ -126,3 +126,24 @@ public class WalkthroughTests
 
     private static (int, string) Tuple(Result r) => (r.ExitCode, r.Stdout);
 }
+
+public class CanIListTests
+{
+    [Fact]
+    public void Lists_the_rbac_rules_of_the_namespace_like_kubectl()
+    {
+        var r = Run("can-i", "--list", "--snapshot", Example("w2-ops-user/with-role"), "--as-arn", "arn:aws:iam::111122223333:user/ops-user");
+        Assert.Equal(0, r.ExitCode);
+        Assert.StartsWith("Resources                                       Non-Resource URLs   Resource Names   Verbs\n", r.Stdout);
+        Assert.Contains("\npods                                            []                  []               [get list]\n", r.Stdout);
+        var other = Run("can-i", "--list", "-n", "kube-system", "--snapshot", Example("w2-ops-user/with-role"), "--as-arn", "arn:aws:iam::111122223333:user/ops-user");
+        Assert.DoesNotContain("\npods ", other.Stdout);
+    }
+
+    [Fact]
+    public void List_takes_no_request_and_no_all_namespaces()
+    {
+        Assert.Equal(2, Run("can-i", "--list", "get", "pods", "--snapshot", Example("w2-ops-user/with-role"), "--as-arn", "arn:aws:iam::111122223333:user/ops-user").ExitCode);
+        Assert.Equal(2, Run("can-i", "--list", "-A", "--snapshot", Example("w2-ops-user/with-role"), "--as-arn", "arn:aws:iam::111122223333:user/ops-user").ExitCode);
+    }
+}
