@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 
 namespace Turnstile.Core.Kube;
 
@@ -7,7 +6,7 @@ namespace Turnstile.Core.Kube;
 /// value validation). Only validity matters here: the API server's request parsing gives up on every list option,
 /// including a <c>metadata.name</c> field selector, when the label selector is bad.
 /// </summary>
-public static partial class LabelSelectorSyntax
+public static class LabelSelectorSyntax
 {
     private enum Tok { Error, End, ClosedPar, Comma, DoesNotExist, DoubleEquals, Equals, GreaterThan, Identifier, In, LessThan, NotEquals, NotIn, OpenPar }
 
@@ -181,31 +180,8 @@ public static partial class LabelSelectorSyntax
     private static bool IsSpecial(char c) => c is '=' or '!' or '(' or ')' or ',' or '>' or '<';
 
     /// <summary>apimachinery's <c>IsQualifiedName</c>: optional DNS-1123 subdomain prefix and '/', then a 63-char name.</summary>
-    public static bool IsQualifiedName(string value)
-    {
-        var parts = value.Split('/');
-        string name;
-        switch (parts.Length)
-        {
-            case 1:
-                name = parts[0];
-                break;
-            case 2:
-                if (parts[0].Length == 0 || parts[0].Length > 253 || !Dns1123Subdomain().IsMatch(parts[0])) return false;
-                name = parts[1];
-                break;
-            default:
-                return false;
-        }
-        return name.Length is > 0 and <= 63 && QualifiedName().IsMatch(name);
-    }
+    public static bool IsQualifiedName(string value) => NameValidation.QualifiedName(value).Count == 0;
 
     /// <summary>apimachinery's <c>IsValidLabelValue</c>: empty, or up to 63 alphanumerics, '-', '_', '.' starting and ending alphanumeric.</summary>
-    public static bool IsLabelValue(string value) => value.Length <= 63 && (value.Length == 0 || QualifiedName().IsMatch(value));
-
-    [GeneratedRegex(@"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\z")]
-    private static partial Regex QualifiedName();
-
-    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\z")]
-    private static partial Regex Dns1123Subdomain();
+    public static bool IsLabelValue(string value) => NameValidation.LabelValue(value).Count == 0;
 }
