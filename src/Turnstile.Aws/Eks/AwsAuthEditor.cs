@@ -100,7 +100,7 @@ internal static class AwsAuthEditor
         _ => "",
     };
 
-    private static readonly ISerializer Serializer = new SerializerBuilder().WithIndentedSequences().Build();
+    private static readonly ISerializer Serializer = new SerializerBuilder().Build();
 
     private static string Serialize(object rows) => Serializer.Serialize(rows);
 }
