@@ -67,7 +67,7 @@ public sealed partial class EksService
     {
         var keys = new Dictionary<string, IReadOnlyList<string>>();
         var access = Input.Object(input, "accessConfig");
-        keys["eks:authenticationMode"] = One(access is null ? null : Input.String(access, "authenticationMode") ?? AuthenticationMode.ConfigMap.ToWire());
+        keys["eks:authenticationMode"] = One((access is null ? null : Input.String(access, "authenticationMode")) ?? AuthenticationMode.ConfigMap.ToWire());
         var bootstrap = access?["bootstrapClusterCreatorAdminPermissions"] is JsonValue v && v.TryGetValue<bool>(out var flag) ? flag : true;
         keys["eks:bootstrapClusterCreatorAdminPermissions"] = One(bootstrap ? "true" : "false");
         keys["eks:kubernetesVersion"] = One(Input.String(input, "version") ?? DefaultKubernetesVersion);
