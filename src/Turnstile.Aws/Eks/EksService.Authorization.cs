@@ -12,6 +12,8 @@ public sealed partial class EksService
         var action = "eks:" + operation;
         lock (_state.Sync)
         {
+            // Due work completes first so the check sees what the operation will see (e.g. a just-revealed entry's ARN).
+            SettleDue(EksNames.Millis(context.Now));
             switch (operation)
             {
                 case "ListClusters" or "ListAccessPolicies":

@@ -172,22 +172,19 @@ public sealed partial class EksService : IAwsService
         }
     }
 
-    /// <summary>The store's cluster CA, made (and persisted) on first use.</summary>
-    public ClusterCertificateAuthority CertificateAuthority
+    /// <summary>The store's cluster CA with its key, made (and persisted) on first use.</summary>
+    public ClusterCertificateAuthority GetCertificateAuthority()
     {
-        get
+        lock (_state.Sync)
         {
-            lock (_state.Sync)
+            if (_ca.Find(CaKey) is null)
             {
-                if (_ca.Find(CaKey) is null)
-                {
-                    var tx = _state.Begin();
-                    EnsureCertificateAuthority(tx, _state.Now);
-                    tx.Commit();
-                }
-                var record = _ca.Find(CaKey)!;
-                return new ClusterCertificateAuthority(record.CertificatePem, record.PrivateKeyPem);
+                var tx = _state.Begin();
+                EnsureCertificateAuthority(tx, _state.Now);
+                tx.Commit();
             }
+            var record = _ca.Find(CaKey)!;
+            return new ClusterCertificateAuthority(record.CertificatePem, record.PrivateKeyPem);
         }
     }
 

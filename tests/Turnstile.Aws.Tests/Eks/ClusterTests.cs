@@ -178,7 +178,7 @@ public class ClusterTests
         _f.CreateCluster("two");
         Assert.Equal((string?)_f.Describe("one")["certificateAuthority"]!["data"], (string?)_f.Describe("two")["certificateAuthority"]!["data"]);
 
-        var ca = _f.Eks.CertificateAuthority;
+        var ca = _f.Eks.GetCertificateAuthority();
         using var caCert = ca.LoadCertificate();
         Assert.True(caCert.HasPrivateKey);
         using var serving = ca.IssueServingCertificate(["localhost"], [IPAddress.Loopback], _f.Clock.Now);

@@ -43,7 +43,7 @@ public class PersistenceTests
             Nodegroup: f.Call("DescribeNodegroup", """{"clusterName":"myeks","nodegroupName":"ng1"}""").ToJsonString(),
             Update: f.Call("DescribeUpdate", $$"""{"name":"myeks","updateId":"{{update}}"}""").ToJsonString(),
             Objects: f.Eks.GetClusterObjects("myeks")!,
-            Ca: f.Eks.CertificateAuthority.CertificatePem);
+            Ca: f.Eks.GetCertificateAuthority().CertificatePem);
 
         var restarted = f.Restart();
         Assert.Equal(before.Cluster, restarted.Describe("myeks").ToJsonString());
@@ -55,7 +55,7 @@ public class PersistenceTests
         var objects = restarted.Eks.GetClusterObjects("myeks")!;
         Assert.Equal(before.Objects.Nodes, objects.Nodes);
         Assert.Equal(before.Objects.AwsAuth!.Data, objects.AwsAuth!.Data);
-        Assert.Equal(before.Ca, restarted.Eks.CertificateAuthority.CertificatePem);
+        Assert.Equal(before.Ca, restarted.Eks.GetCertificateAuthority().CertificatePem);
         Assert.Equal(f.Eks.BuildAccessModel("myeks").AccessEntries.Select(e => e.PrincipalId), restarted.Eks.BuildAccessModel("myeks").AccessEntries.Select(e => e.PrincipalId));
     }
 
