@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Turnstile.Aws.Eks;
@@ -84,6 +83,4 @@ internal static class Output
         foreach (var (key, value) in map.OrderBy(p => p.Key, StringComparer.Ordinal)) result[key] = value;
         return result;
     }
-
-    public static JsonElement ToElement(JsonNode node) => JsonSerializer.SerializeToElement(node);
 }

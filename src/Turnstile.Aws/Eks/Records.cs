@@ -23,7 +23,7 @@ public static class UpdateStatuses
     public const string Successful = "Successful";
 }
 
-public sealed record VpcConfigRecord
+internal sealed record VpcConfigRecord
 {
     public IReadOnlyList<string> SubnetIds { get; init; } = [];
     public IReadOnlyList<string> SecurityGroupIds { get; init; } = [];
@@ -34,7 +34,7 @@ public sealed record VpcConfigRecord
     public IReadOnlyList<string> PublicAccessCidrs { get; init; } = ["0.0.0.0/0"];
 }
 
-public sealed record ClusterRecord
+internal sealed record ClusterRecord
 {
     public required string Name { get; init; }
     public required string Arn { get; init; }
@@ -62,7 +62,7 @@ public sealed record ClusterRecord
     public string? ClientRequestToken { get; init; }
 }
 
-public sealed record AssociationRecord
+internal sealed record AssociationRecord
 {
     public required string PolicyArn { get; init; }
     public required string ScopeType { get; init; }
@@ -71,7 +71,7 @@ public sealed record AssociationRecord
     public required DateTimeOffset ModifiedAt { get; init; }
 }
 
-public static class EntryOrigins
+internal static class EntryOrigins
 {
     public const string User = "user";
     public const string ClusterCreator = "cluster-creator";
@@ -79,7 +79,7 @@ public static class EntryOrigins
     public const string Nodegroup = "nodegroup";
 }
 
-public sealed record AccessEntryRecord
+internal sealed record AccessEntryRecord
 {
     public required string ClusterName { get; init; }
     public required string PrincipalArn { get; init; }
@@ -97,9 +97,9 @@ public sealed record AccessEntryRecord
     public string Origin { get; init; } = EntryOrigins.User;
 }
 
-public sealed record ScalingConfigRecord(int MinSize, int MaxSize, int DesiredSize);
+internal sealed record ScalingConfigRecord(int MinSize, int MaxSize, int DesiredSize);
 
-public sealed record NodegroupRecord
+internal sealed record NodegroupRecord
 {
     public required string Name { get; init; }
     public required string ClusterName { get; init; }
@@ -122,9 +122,9 @@ public sealed record NodegroupRecord
     public required string AutoScalingGroupName { get; init; }
 }
 
-public sealed record UpdateParamRecord(string Type, string Value);
+internal sealed record UpdateParamRecord(string Type, string Value);
 
-public sealed record UpdateRecord
+internal sealed record UpdateRecord
 {
     public required string Id { get; init; }
     public required string ClusterName { get; init; }
@@ -138,4 +138,4 @@ public sealed record UpdateRecord
 }
 
 /// <summary>The store-wide cluster CA (one per store, kept across restarts).</summary>
-public sealed record CertificateAuthorityRecord(string CertificatePem, string PrivateKeyPem, DateTimeOffset CreatedAt);
+internal sealed record CertificateAuthorityRecord(string CertificatePem, string PrivateKeyPem, DateTimeOffset CreatedAt);

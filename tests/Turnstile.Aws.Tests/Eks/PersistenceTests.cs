@@ -110,3 +110,24 @@ public class PersistenceTests
         Assert.Equal(4, store.Commits[0].Count);
     }
 }
+
+public class ClusterObjectsTests
+{
+    [Fact]
+    public void Extensions_persist_with_the_cluster_and_go_with_it()
+    {
+        var f = new EksFixture();
+        f.CreateCluster("c");
+        var rbac = System.Text.Json.JsonSerializer.SerializeToElement(new { clusterRoleBindings = new[] { "viewer-role-binding" } });
+        f.Eks.UpdateClusterObjects("c", o => o with { Extensions = new Dictionary<string, System.Text.Json.JsonElement> { ["kube"] = rbac } });
+        var restarted = f.Restart();
+        Assert.Equal(rbac.GetRawText(), restarted.Eks.GetClusterObjects("c")!.Extensions["kube"].GetRawText());
+        restarted.Call("DeleteCluster", """{"name":"c"}""");
+        Assert.Null(restarted.Eks.GetClusterObjects("c"));
+        restarted.CreateCluster("c");
+        Assert.Empty(restarted.Eks.GetClusterObjects("c")!.Extensions);
+        Assert.Throws<AwsServiceException>(() => restarted.Eks.UpdateClusterObjects("missing", o => o));
+        Assert.Null(restarted.Eks.FindCluster("missing"));
+        Assert.Equal("https://127.0.0.1:6443/clusters/c", restarted.Eks.FindCluster("c")!.Endpoint);
+    }
+}
