@@ -8,7 +8,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Turnstile.Core.Aws.Sigv4;
 
 namespace Turnstile.Server;
@@ -52,7 +51,6 @@ public sealed class EmulatorHost : IAsyncDisposable
                 kestrel.Listen(address, _options.Port);
         });
         builder.Services.AddSingleton<IHostLifetime, PassiveLifetime>();
-        if (_options.LoggerFactory is { } loggerFactory) builder.Services.AddSingleton(loggerFactory);
 
         var app = builder.Build();
         app.Run(HandleAsync);
