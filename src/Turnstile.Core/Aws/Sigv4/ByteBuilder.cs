@@ -36,22 +36,9 @@ internal ref struct ByteBuilder
     /// <summary>Appends text as UTF-8.</summary>
     public void Append(scoped ReadOnlySpan<char> text)
     {
-        if (_length + text.Length > _buffer.Length) Grow(text.Length);
-        // ASCII is the common case; fall back to UTF-8 when a char needs more than one byte.
-        var dest = _buffer.AsSpan(_length);
-        var i = 0;
-        for (; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (c >= 0x80) break;
-            dest[i] = (byte)c;
-        }
-        _length += i;
-        if (i == text.Length) return;
-        var rest = text[i..];
-        var max = Encoding.UTF8.GetMaxByteCount(rest.Length);
+        var max = text.Length * 3;
         if (_length + max > _buffer.Length) Grow(max);
-        _length += Encoding.UTF8.GetBytes(rest, _buffer.AsSpan(_length));
+        _length += Encoding.UTF8.GetBytes(text, _buffer.AsSpan(_length));
     }
 
     /// <summary>Appends <paramref name="bytes"/> as lowercase hex.</summary>

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Turnstile.Core.Aws.Sigv4;
 
 /// <summary>Writes the SigV4 canonical request (non-S3 rules) as UTF-8 bytes.</summary>
@@ -119,31 +117,25 @@ internal static class CanonicalRequest
 
     private static void WriteHeaderValue(ref ByteBuilder b, string value)
     {
-        var span = value.AsSpan().Trim(" \t\r\n");
-        var runStart = 0;
-        var i = 0;
-        while (i < span.Length)
+        var span = value.AsSpan().Trim(Whitespace);
+        while (true)
         {
-            if (!IsSpace(span[i]))
-            {
-                i++;
-                continue;
-            }
-            b.Append(span[runStart..i]);
+            var gap = span.IndexOfAny(Whitespace);
+            if (gap < 0) break;
+            b.Append(span[..gap]);
             b.Append(' ');
-            while (i < span.Length && IsSpace(span[i])) i++;
-            runStart = i;
+            span = span[gap..].TrimStart(Whitespace);
         }
-        b.Append(span[runStart..]);
+        b.Append(span);
     }
 
-    private static bool IsSpace(char c) => c is ' ' or '\t' or '\r' or '\n';
+    private const string Whitespace = " \t\r\n";
 
     /// <summary>"AWS4-HMAC-SHA256\n{amzDate}\n{scope}\n{hex(sha256(canonicalRequest))}".</summary>
     public static void WriteStringToSign(ref ByteBuilder b, string amzDate, string scope, ReadOnlySpan<byte> canonicalRequest)
     {
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(canonicalRequest, hash);
+        Sha256.Hash(canonicalRequest, hash);
         b.Append(Algorithm);
         b.Append('\n');
         b.Append(amzDate);
@@ -154,10 +146,10 @@ internal static class CanonicalRequest
     }
 
     /// <summary>Lowercase hex HMAC-SHA256 of the string to sign, written as 64 ASCII bytes.</summary>
-    public static void Sign(ReadOnlySpan<byte> signingKey, ReadOnlySpan<byte> stringToSign, Span<byte> hexSignature)
+    internal static void Sign(SigningKey signingKey, ReadOnlySpan<byte> stringToSign, Span<byte> hexSignature)
     {
         Span<byte> mac = stackalloc byte[32];
-        HMACSHA256.HashData(signingKey, stringToSign, mac);
+        signingKey.Mac(stringToSign, mac);
         Hex.WriteLower(mac, hexSignature);
     }
 
@@ -166,7 +158,7 @@ internal static class CanonicalRequest
         if (request.BodySha256Hex is { } known) return known;
         if (request.Body.IsEmpty) return EmptyPayloadHash;
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(request.Body.Span, hash);
+        Sha256.Hash(request.Body.Span, hash);
         return Hex.ToLower(hash);
     }
 }

@@ -7,6 +7,7 @@ public static class SigV4ErrorCodes
     public const string IncompleteSignature = "IncompleteSignature";
     public const string SignatureDoesNotMatch = "SignatureDoesNotMatch";
     public const string InvalidClientTokenId = "InvalidClientTokenId";
+    public const string ExpiredToken = "ExpiredToken";
     public const string AccessDenied = "AccessDenied";
     public const string ContentSha256Mismatch = "XAmzContentSHA256Mismatch";
 }
@@ -30,6 +31,9 @@ public sealed record SigV4Error(string Code, int StatusCode, string Message)
     /// <summary>Unknown, deleted or inactive access key (what a failed secret lookup should answer).</summary>
     public static SigV4Error InvalidClientTokenId() =>
         new(SigV4ErrorCodes.InvalidClientTokenId, 403, "The security token included in the request is invalid.");
+
+    public static SigV4Error ExpiredToken() =>
+        new(SigV4ErrorCodes.ExpiredToken, 403, "The security token included in the request is expired");
 
     /// <summary>A presigned URL used after <c>X-Amz-Date + X-Amz-Expires</c>.</summary>
     public static SigV4Error PresignedUrlExpired() =>

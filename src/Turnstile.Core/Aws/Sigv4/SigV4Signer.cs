@@ -181,7 +181,7 @@ public static class SigV4Signer
                 null, null, request.Headers, signedHeaders, line, payloadHash);
             CanonicalRequest.WriteStringToSign(ref stringToSign, amzDate, scope, canonical.Span);
             var parts = scope.Split('/');
-            var key = SigningKeyCache.Shared.Get(secret, parts[0], parts[1], parts[2]);
+            var key = SigningKeyCache.Shared.GetKey(secret, parts[0], parts[1], parts[2]);
             Span<byte> signature = stackalloc byte[64];
             CanonicalRequest.Sign(key, stringToSign.Span, signature);
             return (canonical.ToString(), stringToSign.ToString(), System.Text.Encoding.ASCII.GetString(signature));

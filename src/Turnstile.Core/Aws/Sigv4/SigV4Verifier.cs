@@ -40,8 +40,14 @@ public sealed class SigV4Verifier
         string? expectedService = null)
     {
         var authorization = request.GetHeader("Authorization");
-        var presigned = request.RawQuery.Contains("X-Amz-Algorithm", StringComparison.Ordinal);
-        if (authorization is not null && presigned)
+        List<QueryParam>? query = null;
+        string? algorithm = null;
+        if (request.RawQuery.Contains("X-Amz-Algorithm", StringComparison.Ordinal))
+        {
+            query = QueryString.Parse(request.RawQuery);
+            algorithm = QueryString.Get(query, "X-Amz-Algorithm");
+        }
+        if (authorization is not null && algorithm is not null)
         {
             parsed = null;
             error = SigV4Error.SignatureDoesNotMatch(
@@ -51,16 +57,15 @@ public sealed class SigV4Verifier
 
         error = authorization is not null
             ? ParseHeader(request, authorization, out parsed)
-            : presigned
-                ? ParseQuery(request, out parsed)
+            : algorithm is not null
+                ? ParseQuery(request, query!, algorithm, out parsed)
                 : Fail(SigV4Error.MissingAuthenticationToken(), out parsed);
-        error ??= (Options.ValidateTime ? CheckTime(parsed!) : null) ?? CheckScope(parsed!, expectedService);
-        if (error is not null)
-        {
-            parsed = null;
-            return false;
-        }
-        return true;
+        if (parsed is not null)
+            error ??= (Options.ValidateTime ? CheckTime(parsed) : null) ?? CheckScope(parsed, expectedService);
+        if (error is null && parsed is not null) return true;
+        parsed = null;
+        error ??= SigV4Error.MissingAuthenticationToken();
+        return false;
     }
 
     /// <summary>Recomputes the signature with <paramref name="secretAccessKey"/>; null when it matches.</summary>
@@ -69,7 +74,7 @@ public sealed class SigV4Verifier
         var payloadError = PayloadHash(parsed, out var payloadHash);
         if (payloadError is not null) return payloadError;
         var query = parsed.Query ?? SortedQuery(parsed.Http.RawQuery);
-        var key = _keys.Get(secretAccessKey, parsed.Scope.Date, parsed.Scope.Region, parsed.Scope.Service);
+        var key = _keys.GetKey(secretAccessKey, parsed.Scope.Date, parsed.Scope.Region, parsed.Scope.Service);
 
         if (Matches(parsed, query, payloadHash, key, excludeToken: false)) return null;
         if (parsed.Location == SigV4AuthLocation.Query && parsed.SessionToken is not null &&
@@ -80,19 +85,26 @@ public sealed class SigV4Verifier
     }
 
     /// <summary>
-    /// Parse, look up the secret (null from <paramref name="secretLookup"/> → <c>InvalidClientTokenId</c>) and verify.
+    /// Parse, look up the secret and verify. A lookup without secret or error answers <c>InvalidClientTokenId</c>.
     /// </summary>
     public bool TryAuthenticate(
         SigV4HttpRequest request,
-        Func<SigV4Request, string?> secretLookup,
+        Func<SigV4Request, SigV4Secret> secretLookup,
         [NotNullWhen(true)] out SigV4Request? parsed,
         [NotNullWhen(false)] out SigV4Error? error,
         string? expectedService = null)
     {
         if (!TryParse(request, out parsed, out error, expectedService)) return false;
-        var secret = secretLookup(parsed);
-        error = secret is null ? SigV4Error.InvalidClientTokenId() : Verify(parsed, secret);
+        error = VerifyWith(parsed, secretLookup);
         return error is null;
+    }
+
+    /// <summary>Runs <paramref name="secretLookup"/> and <see cref="Verify"/>; null when the signature matches.</summary>
+    public SigV4Error? VerifyWith(SigV4Request parsed, Func<SigV4Request, SigV4Secret> secretLookup)
+    {
+        var secret = secretLookup(parsed);
+        if (secret.Error is not null) return secret.Error;
+        return secret.SecretAccessKey is null ? SigV4Error.InvalidClientTokenId() : Verify(parsed, secret.SecretAccessKey);
     }
 
     /// <summary>The canonical request the verifier signs for <paramref name="parsed"/> (diagnostics).</summary>
@@ -111,7 +123,7 @@ public sealed class SigV4Verifier
         }
     }
 
-    private bool Matches(SigV4Request parsed, List<QueryParam> query, string payloadHash, byte[] key, bool excludeToken)
+    private bool Matches(SigV4Request parsed, List<QueryParam> query, string payloadHash, SigningKey key, bool excludeToken)
     {
         var signature = parsed.Signature;
         if (signature.Length != 64) return false;
@@ -242,12 +254,10 @@ public sealed class SigV4Verifier
             request.GetHeader("X-Amz-Security-Token"), expires: null, query: null, out parsed);
     }
 
-    private SigV4Error? ParseQuery(SigV4HttpRequest request, out SigV4Request? parsed)
+    private SigV4Error? ParseQuery(SigV4HttpRequest request, List<QueryParam> query, string algorithm, out SigV4Request? parsed)
     {
         parsed = null;
-        var query = QueryString.Parse(request.RawQuery);
-        var algorithm = QueryString.Get(query, "X-Amz-Algorithm");
-        if (algorithm is null || algorithm != Algorithm) return SigV4Error.MissingAuthenticationToken();
+        if (algorithm != Algorithm) return SigV4Error.MissingAuthenticationToken();
 
         var credential = QueryString.Get(query, "X-Amz-Credential");
         var signature = QueryString.Get(query, SignatureParam);

@@ -12,20 +12,22 @@ public sealed class SigningKeyCache(int capacity = 4096)
 {
     public static SigningKeyCache Shared { get; } = new();
 
-    private readonly ConcurrentDictionary<Entry, byte[]> _keys = new();
+    private readonly ConcurrentDictionary<Entry, SigningKey> _keys = new();
 
     private readonly record struct Entry(string Secret, string Date, string Region, string Service);
 
     public int Count => _keys.Count;
 
-    public byte[] Get(string secretAccessKey, string date, string region, string service)
+    public byte[] Get(string secretAccessKey, string date, string region, string service) =>
+        GetKey(secretAccessKey, date, region, service).Key;
+
+    internal SigningKey GetKey(string secretAccessKey, string date, string region, string service)
     {
         var entry = new Entry(secretAccessKey, date, region, service);
         if (_keys.TryGetValue(entry, out var key)) return key;
-        key = Derive(secretAccessKey, date, region, service);
+        key = new SigningKey(Derive(secretAccessKey, date, region, service));
         if (_keys.Count >= capacity) _keys.Clear();
-        _keys.TryAdd(entry, key);
-        return key;
+        return _keys.GetOrAdd(entry, key);
     }
 
     /// <summary>kSigning = HMAC(HMAC(HMAC(HMAC("AWS4"+secret, date), region), service), "aws4_request").</summary>
@@ -39,5 +41,37 @@ public sealed class SigningKeyCache(int capacity = 4096)
         HMACSHA256.HashData(k, "aws4_request"u8, k);
         CryptographicOperations.ZeroMemory(secret);
         return k.ToArray();
+    }
+}
+
+/// <summary>
+/// A signing key with one spare keyed HMAC context: the one-shot HMAC API sets up a fresh native context per call,
+/// which costs about as much as the MAC itself.
+/// </summary>
+internal sealed class SigningKey(byte[] key)
+{
+    private IncrementalHash? _spare;
+
+    public byte[] Key { get; } = key;
+
+    public void Mac(ReadOnlySpan<byte> data, Span<byte> destination)
+    {
+        var hmac = Interlocked.Exchange(ref _spare, null) ?? IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, Key);
+        hmac.AppendData(data);
+        hmac.GetHashAndReset(destination);
+        if (Interlocked.CompareExchange(ref _spare, hmac, null) is not null) hmac.Dispose();
+    }
+}
+
+/// <summary>SHA-256 through a per-thread reusable context (see <see cref="SigningKey"/> for why).</summary>
+internal static class Sha256
+{
+    [ThreadStatic] private static IncrementalHash? _hash;
+
+    public static void Hash(ReadOnlySpan<byte> data, Span<byte> destination)
+    {
+        var hash = _hash ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(data);
+        hash.GetHashAndReset(destination);
     }
 }
