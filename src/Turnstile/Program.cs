@@ -6,6 +6,8 @@ var root = new RootCommand("Turnstile: Amazon EKS access (IAM, aws-auth, access 
     AccessCommands.CanI(),
     AccessCommands.WhoAmI(),
     AccessCommands.Explain(),
+    ServeCommand.Create(),
+    EnvCommand.Create(),
 };
 
 return CommandLineRunner.Run(root, args);
