@@ -11,6 +11,9 @@ namespace Turnstile.Aws.Iam;
 /// </summary>
 public sealed class IamAuthorizer(IamState state) : IRequestAuthorizer
 {
+    /// <summary>Listings authorized against the ARN prefix of their PathPrefix (<c>arn:...:user/team/</c>).</summary>
+    private static readonly HashSet<string> PathListings = new(StringComparer.Ordinal) { "iam:ListUsers", "iam:ListRoles", "iam:ListGroups", "iam:ListInstanceProfiles" };
+
     private static readonly HashSet<string> MultiValuedKeys = new(StringComparer.OrdinalIgnoreCase) { ContextKeyNames.TagKeys };
 
     public AuthorizationOutcome Authorize(AuthorizationRequest request, OperationContext context)
@@ -128,7 +131,7 @@ public sealed class IamAuthorizer(IamState state) : IRequestAuthorizer
     internal string DisplayResource(string action, string resource)
     {
         if (!action.StartsWith("iam:", StringComparison.Ordinal) || !Arn.TryParse(resource, out var arn, out _) || arn.Service != "iam") return resource;
-        if (arn.Resource.EndsWith('/')) return resource;
+        if (PathListings.Contains(action)) return resource;
         var slash = arn.Resource.IndexOf('/');
         if (slash < 0) return resource;
         var kind = arn.Resource[..slash];

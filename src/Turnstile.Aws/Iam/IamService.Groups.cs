@@ -9,7 +9,7 @@ public sealed partial class IamService
         string GroupResource(OperationInput i, OperationContext _) => _state.GroupArn(i.Required("GroupName"));
         Add("CreateGroup", (i, _) => Arns.Group(i.Path(), i.Required("GroupName")), CreateGroup);
         Add("GetGroup", GroupResource, GetGroup);
-        Add("ListGroups", Everything, ListGroups);
+        Add("ListGroups", (i, _) => Arns.Group(i.String("PathPrefix") ?? "/", ""), ListGroups);
         Add("UpdateGroup", GroupResource, UpdateGroup);
         Add("DeleteGroup", GroupResource, DeleteGroup);
         Add("AddUserToGroup", GroupResource, AddUserToGroup);

@@ -11,7 +11,7 @@ public sealed partial class IamService
         Add("CreateInstanceProfile", (i, _) => Arns.InstanceProfile(i.Path(), i.Required("InstanceProfileName")), CreateInstanceProfile,
             (i, _) => RequestTagKeys(i.Tags()));
         Add("GetInstanceProfile", ProfileResource, GetInstanceProfile, ProfileTags);
-        Add("ListInstanceProfiles", Everything, ListInstanceProfiles);
+        Add("ListInstanceProfiles", (i, _) => Arns.InstanceProfile(i.String("PathPrefix") ?? "/", ""), ListInstanceProfiles);
         Add("AddRoleToInstanceProfile", ProfileResource, AddRoleToInstanceProfile, ProfileTags);
         Add("RemoveRoleFromInstanceProfile", ProfileResource, RemoveRoleFromInstanceProfile, ProfileTags);
         Add("ListInstanceProfilesForRole", RoleResource, ListInstanceProfilesForRole, RoleTags);

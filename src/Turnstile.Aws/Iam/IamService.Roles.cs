@@ -13,7 +13,7 @@ public sealed partial class IamService
     {
         Add("CreateRole", (i, _) => Arns.Role(i.Path(), i.Required("RoleName")), CreateRole, (i, _) => CreateKeys(i));
         Add("GetRole", RoleResource, GetRole, RoleTags);
-        Add("ListRoles", Everything, ListRoles);
+        Add("ListRoles", (i, _) => Arns.Role(i.String("PathPrefix") ?? "/", ""), ListRoles);
         Add("UpdateRole", RoleResource, UpdateRole, RoleTags);
         Add("UpdateRoleDescription", RoleResource, UpdateRoleDescription, RoleTags);
         Add("UpdateAssumeRolePolicy", RoleResource, UpdateAssumeRolePolicy, RoleTags);

@@ -9,7 +9,7 @@ public sealed partial class IamService
     {
         Add("CreateUser", (i, _) => Arns.User(i.Path(), i.Required("UserName")), CreateUser, (i, _) => CreateKeys(i));
         Add("GetUser", UserOrCaller, GetUser, (i, _) => ResourceTagKeys(i.String("UserName") is { } n ? _state.FindUser(n)?.Tags : null));
-        Add("ListUsers", Everything, ListUsers);
+        Add("ListUsers", (i, _) => Arns.User(i.String("PathPrefix") ?? "/", ""), ListUsers);
         Add("UpdateUser", (i, _) => _state.UserArn(i.Required("UserName")), UpdateUser);
         Add("DeleteUser", (i, _) => _state.UserArn(i.Required("UserName")), DeleteUser);
         Add("CreateLoginProfile", UserOrCaller, CreateLoginProfile);
