@@ -131,7 +131,7 @@ public sealed partial class IamService
             {
                 [holder.NameMember] = holder.Name(entity),
                 ["PolicyName"] = policy.Name,
-                ["PolicyDocument"] = IamShapes.EncodeDocument(policy.Document),
+                ["PolicyDocument"] = policy.Document,
             };
         }, Keys);
 

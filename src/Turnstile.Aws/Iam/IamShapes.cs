@@ -24,12 +24,6 @@ internal static class IamShapes
     public static string Date(DateTimeOffset value) =>
         value.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    /// <summary>
-    /// IAM returns policy documents percent-encoded (botocore unquotes and JSON-decodes every <c>policyDocumentType</c>);
-    /// RFC 3986 escaping of UTF-8, spaces as <c>%20</c>, which <c>urllib.parse.unquote</c> reverses exactly.
-    /// </summary>
-    public static string EncodeDocument(string document) => Uri.EscapeDataString(document);
-
     public static JsonArray Tags(IEnumerable<TagRecord> tags) =>
         new(tags.Select(t => (JsonNode)new JsonObject { ["Key"] = t.Key, ["Value"] = t.Value }).ToArray());
 
@@ -76,7 +70,7 @@ internal static class IamShapes
             ["RoleId"] = role.RoleId,
             ["Arn"] = arns.Role(role.Path, role.RoleName),
             ["CreateDate"] = Date(role.CreateDate),
-            ["AssumeRolePolicyDocument"] = EncodeDocument(role.AssumeRolePolicyDocument),
+            ["AssumeRolePolicyDocument"] = role.AssumeRolePolicyDocument,
         };
         if (role.Description is not null) shape["Description"] = role.Description;
         shape["MaxSessionDuration"] = role.MaxSessionDuration;
@@ -163,7 +157,7 @@ internal static class IamShapes
     public static JsonObject PolicyVersion(PolicyVersionRecord version, bool isDefault, bool withDocument)
     {
         var shape = new JsonObject();
-        if (withDocument) shape["Document"] = EncodeDocument(version.Document);
+        if (withDocument) shape["Document"] = version.Document;
         shape["VersionId"] = version.VersionId;
         shape["IsDefaultVersion"] = isDefault;
         shape["CreateDate"] = Date(version.CreateDate);

@@ -29,7 +29,7 @@ public sealed class PolicyTests
 
         var version = _account.IamCall("GetPolicyVersion", new JsonObject { ["PolicyArn"] = TestAccount.Arn("policy/app/read-s3"), ["VersionId"] = "v1" })["PolicyVersion"]!;
         Assert.True(version["IsDefaultVersion"]!.GetValue<bool>());
-        Assert.Equal(ReadS3, Uri.UnescapeDataString(version["Document"]!.GetValue<string>()));
+        Assert.Equal(ReadS3, version["Document"]!.GetValue<string>());
     }
 
     [Fact]
@@ -149,7 +149,7 @@ public sealed class PolicyTests
         var versions = _account.IamCall("ListPolicyVersions", new JsonObject { ["PolicyArn"] = arn })["Versions"]!.AsArray();
         var defaultVersion = Assert.Single(versions)!["VersionId"]!.GetValue<string>();
         var document = _account.IamCall("GetPolicyVersion", new JsonObject { ["PolicyArn"] = arn, ["VersionId"] = defaultVersion })["PolicyVersion"]!["Document"]!;
-        Assert.Contains("Statement", Uri.UnescapeDataString(document.GetValue<string>()));
+        Assert.Contains("Statement", document.GetValue<string>());
 
         var error = _account.IamFails("DeletePolicy", new JsonObject { ["PolicyArn"] = arn });
         Assert.Equal("AccessDenied", error.Code);
