@@ -6,10 +6,10 @@ public sealed partial class IamService
 {
     private void RegisterAccessKeys()
     {
-        Add("CreateAccessKey", UserOrCaller, CreateAccessKey);
-        Add("ListAccessKeys", UserOrCaller, ListAccessKeys);
-        Add("UpdateAccessKey", UserOrCaller, UpdateAccessKey);
-        Add("DeleteAccessKey", UserOrCaller, DeleteAccessKey);
+        Add("CreateAccessKey", UserOrCaller, CreateAccessKey, UserTags);
+        Add("ListAccessKeys", UserOrCaller, ListAccessKeys, UserTags);
+        Add("UpdateAccessKey", UserOrCaller, UpdateAccessKey, UserTags);
+        Add("DeleteAccessKey", UserOrCaller, DeleteAccessKey, UserTags);
         Add("GetAccessKeyLastUsed", (i, _) => KeyOwnerArn(i.Required("AccessKeyId")), GetAccessKeyLastUsed);
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Turnstile.Core.Iam.Policies;
 
 namespace Turnstile.Aws.Iam;
 
@@ -102,11 +103,11 @@ public sealed partial class IamService
                 ["PolicyVersionsInUse"] = _state.Users.Values.Sum(u => u.AttachedPolicyArns.Count)
                                           + _state.Roles.Values.Sum(r => r.AttachedPolicyArns.Count)
                                           + _state.Groups.Values.Sum(g => g.AttachedPolicyArns.Count),
-                ["PolicySizeQuota"] = Core.Iam.Policies.PolicyQuotas.ManagedPolicySize,
-                ["UserPolicySizeQuota"] = Core.Iam.Policies.PolicyQuotas.UserInlineAggregate,
-                ["RolePolicySizeQuota"] = Core.Iam.Policies.PolicyQuotas.RoleInlineAggregate,
-                ["GroupPolicySizeQuota"] = Core.Iam.Policies.PolicyQuotas.GroupInlineAggregate,
-                ["AssumeRolePolicySizeQuota"] = Core.Iam.Policies.PolicyQuotas.TrustPolicySize,
+                ["PolicySizeQuota"] = PolicyQuotas.ManagedPolicySize,
+                ["UserPolicySizeQuota"] = PolicyQuotas.UserInlineAggregate,
+                ["RolePolicySizeQuota"] = PolicyQuotas.RoleInlineAggregate,
+                ["GroupPolicySizeQuota"] = PolicyQuotas.GroupInlineAggregate,
+                ["AssumeRolePolicySizeQuota"] = PolicyQuotas.TrustPolicySize,
                 ["VersionsPerPolicyQuota"] = IamState.VersionsPerPolicy,
                 ["MFADevices"] = 0,
                 ["MFADevicesInUse"] = 0,

@@ -8,14 +8,21 @@ public sealed partial class IamService
     private void RegisterUsers()
     {
         Add("CreateUser", (i, _) => Arns.User(i.Path(), i.Required("UserName")), CreateUser, (i, _) => CreateKeys(i));
-        Add("GetUser", UserOrCaller, GetUser, (i, _) => ResourceTagKeys(i.String("UserName") is { } n ? _state.FindUser(n)?.Tags : null));
+        Add("GetUser", UserOrCaller, GetUser, UserTags);
         Add("ListUsers", (i, _) => Arns.User(i.String("PathPrefix") ?? "/", ""), ListUsers);
-        Add("UpdateUser", (i, _) => _state.UserArn(i.Required("UserName")), UpdateUser);
-        Add("DeleteUser", (i, _) => _state.UserArn(i.Required("UserName")), DeleteUser);
-        Add("CreateLoginProfile", UserOrCaller, CreateLoginProfile);
-        Add("GetLoginProfile", UserOrCaller, GetLoginProfile);
-        Add("UpdateLoginProfile", (i, _) => _state.UserArn(i.Required("UserName")), UpdateLoginProfile);
-        Add("DeleteLoginProfile", UserOrCaller, DeleteLoginProfile);
+        Add("UpdateUser", (i, _) => _state.UserArn(i.Required("UserName")), UpdateUser, UserTags);
+        Add("DeleteUser", (i, _) => _state.UserArn(i.Required("UserName")), DeleteUser, UserTags);
+        Add("CreateLoginProfile", UserOrCaller, CreateLoginProfile, UserTags);
+        Add("GetLoginProfile", UserOrCaller, GetLoginProfile, UserTags);
+        Add("UpdateLoginProfile", (i, _) => _state.UserArn(i.Required("UserName")), UpdateLoginProfile, UserTags);
+        Add("DeleteLoginProfile", UserOrCaller, DeleteLoginProfile, UserTags);
+    }
+
+    /// <summary>The tags of the user an operation names (or of the calling user), as <c>aws:ResourceTag/*</c> keys.</summary>
+    private IReadOnlyDictionary<string, IReadOnlyList<string>>? UserTags(OperationInput input, OperationContext context)
+    {
+        var name = input.String("UserName") ?? (context.Caller.Type == PrincipalType.User ? context.Caller.PrincipalName : null);
+        return ResourceTagKeys(name is null ? null : _state.FindUser(name)?.Tags);
     }
 
     /// <summary>Request tags and the permissions boundary a Create* call asks for, as condition keys.</summary>

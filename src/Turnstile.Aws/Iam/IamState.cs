@@ -172,7 +172,7 @@ public sealed class IamState
         if (parsed.Partition != Partition) return false;
         if (parsed.Account == "aws")
         {
-            if (!Core.Iam.Policies.AwsManagedPolicies.TryGet(arn, out var aws)) return false;
+            if (!AwsManagedPolicies.TryGet(arn, out var aws)) return false;
             policy = new ManagedPolicyRef(aws.ArnIn(Partition), aws, null);
             return true;
         }
@@ -199,7 +199,7 @@ public sealed class IamState
     public CompiledPolicy? CompileManaged(string arn)
     {
         if (!TryResolvePolicySafe(arn, out var policy)) return null;
-        if (policy.Aws is { } aws) return Core.Iam.Policies.AwsManagedPolicies.Compiled(aws);
+        if (policy.Aws is { } aws) return AwsManagedPolicies.Compiled(aws);
         var record = policy.Customer!;
         return Compiled.GetOrCompile(record.DefaultVersion.Document, PolicyKind.Identity, record.Arn, PolicySourceType.UserManaged);
     }

@@ -232,7 +232,7 @@ public sealed partial class StsService : IAwsService
         }
         return IamIds.TryDecodeAccount(id, out var account)
             ? new JsonObject { ["Account"] = account }
-            : throw Validation($"1 validation error detected: Value '{id}' at 'accessKeyId' failed to satisfy constraint: Member must have length greater than or equal to 16");
+            : throw Validation("The specified value for accessKeyId is invalid.");
     }
 
     private SessionRecord NewSession(OperationContext context, int durationSeconds) => new()
