@@ -62,6 +62,7 @@ public sealed partial class IamService : IAwsService, ICredentialSource, IReques
             name,
             (json, context) =>
             {
+                RefuseSessionTokenWithoutMfa(context.Caller);
                 var input = new OperationInput(json);
                 lock (_state.Sync) return new AuthorizationRequest(action, resource(input, context), keys?.Invoke(input, context));
             },
@@ -72,6 +73,16 @@ public sealed partial class IamService : IAwsService, ICredentialSource, IReques
     }
 
     private static ResourceOf Everything => (_, _) => "*";
+
+    /// <summary>
+    /// IAM refuses credentials from GetSessionToken unless MFA was given when they were issued; it answers as if the
+    /// token were unknown.
+    /// </summary>
+    private static void RefuseSessionTokenWithoutMfa(Caller caller)
+    {
+        if (caller.Type is PrincipalType.User or PrincipalType.Root && caller.CredentialsExpireAt is not null && !caller.MfaPresent)
+            throw new AwsServiceException("InvalidClientTokenId", "The security token included in the request is invalid.", 403);
+    }
 
     private static JsonObject Empty() => [];
 

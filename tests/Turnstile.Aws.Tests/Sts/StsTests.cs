@@ -285,6 +285,11 @@ public sealed class StsTests
         Assert.True(_account.Iam.Authorize(new AuthorizationRequest("eks:ListClusters", "*"), _account.Context(session)).Allowed);
         Assert.Equal(TestAccount.Arn("user/bob"), _account.StsCall("GetCallerIdentity", caller: session)["Arn"]!.GetValue<string>());
 
+        // IAM itself refuses session-token credentials obtained without MFA.
+        var iam = _account.IamFails("ListUsers", caller: session);
+        Assert.Equal("InvalidClientTokenId", iam.Code);
+        Assert.Equal(403, iam.StatusCode);
+
         var again = Assert.Throws<AwsServiceException>(() => _account.StsCall("GetSessionToken", caller: session));
         Assert.Equal("AccessDenied", again.Code);
         Assert.Equal("Cannot call GetSessionToken with session credentials", again.Message);
@@ -325,6 +330,13 @@ public sealed class StsTests
         var session = _account.CallerFor(withMfa);
         Assert.True(session.MfaPresent);
         Assert.True(_account.Iam.Authorize(new AuthorizationRequest("eks:ListClusters", "*"), _account.Context(session)).Allowed);
+
+        // With MFA, session-token credentials may call IAM.
+        var adminMfa = _account.CallerFor(_account.StsCall("GetSessionToken", new JsonObject
+        {
+            ["SerialNumber"] = $"arn:aws:iam::{TestAccount.AccountId}:mfa/admin", ["TokenCode"] = "123456",
+        })["Credentials"]!["AccessKeyId"]!.GetValue<string>());
+        Assert.Equal("admin", _account.IamCall("GetUser", caller: adminMfa)["User"]!["UserName"]!.GetValue<string>());
     }
 
     [Fact]

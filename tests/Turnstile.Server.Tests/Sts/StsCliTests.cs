@@ -107,7 +107,10 @@ public class StsCliTests(IamStsCliFixture aws) : IClassFixture<IamStsCliFixture>
         var output = await aws.Ok("sts", "get-session-token", "--duration-seconds", "900");
         var session = IamStsCliFixture.SessionOf(output);
         Assert.Equal(Arn("user/admin"), (await aws.Ok(session, "sts", "get-caller-identity")).GetProperty("Arn").GetString());
-        await aws.Ok(session, "iam", "list-users");
+        Assert.Equal("An error occurred (InvalidClientTokenId) when calling the ListUsers operation: The security token included in the request is invalid.",
+            await aws.Fails(session, "iam", "list-users"));
+        var withMfa = IamStsCliFixture.SessionOf(await aws.Ok("sts", "get-session-token", "--serial-number", Arn("mfa/admin"), "--token-code", "123456"));
+        await aws.Ok(withMfa, "iam", "list-users");
         Assert.Equal("An error occurred (AccessDenied) when calling the GetSessionToken operation: Cannot call GetSessionToken with session credentials",
             await aws.Fails(session, "sts", "get-session-token"));
     }
