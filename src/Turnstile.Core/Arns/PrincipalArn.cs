@@ -120,6 +120,7 @@ public sealed record PrincipalArn
         Name = name,
     };
 
+    /// <summary>The path made of <c>parts[from..toExclusive)</c>, the segments between the resource type and the name.</summary>
     private static string PathOf(string[] parts, int from, int toExclusive) =>
-        toExclusive - from <= 1 ? "/" : "/" + string.Join('/', parts, from, toExclusive - from - 1) + "/";
+        toExclusive <= from ? "/" : "/" + string.Join('/', parts, from, toExclusive - from) + "/";
 }

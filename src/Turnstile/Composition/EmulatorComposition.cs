@@ -1,5 +1,7 @@
 using Turnstile.Aws;
-using Turnstile.Core.Arns;
+using Turnstile.Aws.Eks;
+using Turnstile.Aws.Iam;
+using Turnstile.Aws.Sts;
 
 namespace Turnstile.Cli.Composition;
 
@@ -7,38 +9,19 @@ namespace Turnstile.Cli.Composition;
 public sealed record EmulatorServices(
     IReadOnlyList<IAwsService> Services,
     ICredentialSource Credentials,
-    IRequestAuthorizer? Authorizer);
+    IRequestAuthorizer? Authorizer,
+    EksService Eks);
 
 /// <summary>The one place that builds the emulator's services over the shared state.</summary>
 public static class EmulatorComposition
 {
     public static EmulatorServices CreateServices(EmulatorState state)
     {
-        // TODO(lead): construct the IAM and STS services (they implement ICredentialSource, IRequestAuthorizer and
-        // IIamDirectory) and the EKS service over `state`, and return them here, e.g.
-        //   var iam = new IamService(state); var sts = new StsService(state, iam); var eks = new EksService(state, iam);
-        //   return new EmulatorServices([iam, sts, eks], iam, iam);
-        // Until then the endpoint hosts no service and only knows the bootstrap admin key.
-        return new EmulatorServices([], new BootstrapAdminCredentials(state.Options), null);
-    }
-
-    // TODO(lead): remove once the IAM service is the credential source.
-    private sealed class BootstrapAdminCredentials(EmulatorOptions options) : ICredentialSource
-    {
-        private readonly ResolvedCredentials _admin = new(options.AdminSecretAccessKey, null, null, true, new Caller
-        {
-            Arn = $"arn:{options.Partition}:iam::{options.AccountId}:user/{options.AdminUserName}",
-            AccountId = options.AccountId,
-            UserId = "AIDA" + options.AccountId,
-            Type = PrincipalType.User,
-            AccessKeyId = options.AdminAccessKeyId,
-            PrincipalName = options.AdminUserName,
-        });
-
-        public bool TryResolve(string accessKeyId, out ResolvedCredentials credentials)
-        {
-            credentials = _admin;
-            return accessKeyId == options.AdminAccessKeyId;
-        }
+        // IAM owns principals and keys: it authenticates (credential source), enforces policies (authorizer)
+        // and tells EKS which principals exist (directory).
+        var iam = new IamService(state);
+        var sts = new StsService(iam);
+        var eks = new EksService(state, iam, state.Options.RealisticLatency ? EksTimings.Realistic : null);
+        return new EmulatorServices([iam, sts, eks], iam, iam, eks);
     }
 }

@@ -1,0 +1,110 @@
+using Turnstile.Core.Arns;
+
+namespace Turnstile.Aws.Iam;
+
+/// <summary>
+/// Resolves access key ids for SigV4: IAM users' long-term keys (and the root's, if it created any) and STS session
+/// keys. The caller is built from current state, so a renamed user signs as its new name. Expired sessions still
+/// resolve (with their expiry) so the protocol layer can answer ExpiredToken.
+/// </summary>
+public sealed class IamCredentialSource(IamState state) : ICredentialSource
+{
+    public bool TryResolve(string accessKeyId, out ResolvedCredentials credentials)
+    {
+        lock (state.Sync)
+        {
+            credentials = null!;
+            if (state.AccessKeys.TryGet(accessKeyId, out var key))
+            {
+                if (CallerForKey(key) is not { } caller) return false;
+                credentials = new ResolvedCredentials(key.SecretAccessKey, null, null, key.IsActive, caller);
+                return true;
+            }
+            if (state.Sessions.TryGet(accessKeyId, out var session))
+            {
+                if (CallerForSession(session) is not { } caller) return false;
+                credentials = new ResolvedCredentials(session.SecretAccessKey, session.SessionToken, session.Expiration, true, caller);
+                return true;
+            }
+            return false;
+        }
+    }
+
+    private Caller? CallerForKey(AccessKeyRecord key)
+    {
+        if (key.IsRootKey) return RootCaller(key.AccessKeyId, null, false);
+        if (state.UserById(key.UserId!) is not { } user) return null;
+        return UserCaller(user, key.AccessKeyId, null, false);
+    }
+
+    private Caller? CallerForSession(SessionRecord session)
+    {
+        switch (session.Kind)
+        {
+            case SessionKind.Root:
+                return RootCaller(session.AccessKeyId, session.Expiration, session.MfaPresent);
+            case SessionKind.User:
+                return state.UserById(session.PrincipalId!) is { } user ? UserCaller(user, session.AccessKeyId, session.Expiration, session.MfaPresent) : null;
+            default:
+                // The session keeps the role name it was issued for: its ARN does not change if the role goes away.
+                var roleName = state.RoleById(session.PrincipalId!)?.RoleName ?? session.PrincipalName!;
+                return new Caller
+                {
+                    Arn = state.Arns.AssumedRole(roleName, session.SessionName!),
+                    AccountId = state.AccountId,
+                    UserId = $"{session.PrincipalId}:{session.SessionName}",
+                    Type = PrincipalType.AssumedRole,
+                    AccessKeyId = session.AccessKeyId,
+                    PrincipalName = roleName,
+                    SessionName = session.SessionName,
+                    MfaPresent = session.MfaPresent,
+                    CredentialsExpireAt = session.Expiration,
+                };
+        }
+    }
+
+    private Caller RootCaller(string accessKeyId, DateTimeOffset? expires, bool mfa) => new()
+    {
+        Arn = state.Arns.Root,
+        AccountId = state.AccountId,
+        UserId = state.AccountId,
+        Type = PrincipalType.Root,
+        AccessKeyId = accessKeyId,
+        MfaPresent = mfa,
+        CredentialsExpireAt = expires,
+    };
+
+    private Caller UserCaller(UserRecord user, string accessKeyId, DateTimeOffset? expires, bool mfa) => new()
+    {
+        Arn = state.Arns.User(user.Path, user.UserName),
+        AccountId = state.AccountId,
+        UserId = user.UserId,
+        Type = PrincipalType.User,
+        AccessKeyId = accessKeyId,
+        PrincipalName = user.UserName,
+        MfaPresent = mfa,
+        CredentialsExpireAt = expires,
+    };
+}
+
+/// <summary>Finds users and roles by ARN for other services (EKS access entries bind to the unique id).</summary>
+public sealed class IamDirectory(IamState state) : IIamDirectory
+{
+    public PrincipalInfo? FindPrincipal(string arn)
+    {
+        if (!PrincipalArn.TryParse(arn, out var principal, out _)) return null;
+        if (principal.Account != state.AccountId || principal.Partition != state.Partition) return null;
+        lock (state.Sync)
+        {
+            switch (principal.Type)
+            {
+                case PrincipalType.User when state.FindUser(principal.Name) is { } user && user.Path == principal.Path:
+                    return new PrincipalInfo(state.Arns.User(user.Path, user.UserName), user.UserId, PrincipalType.User, user.UserName, user.Path, user.CreateDate);
+                case PrincipalType.Role when state.FindRole(principal.Name) is { } role && role.Path == principal.Path:
+                    return new PrincipalInfo(state.Arns.Role(role.Path, role.RoleName), role.RoleId, PrincipalType.Role, role.RoleName, role.Path, role.CreateDate);
+                default:
+                    return null;
+            }
+        }
+    }
+}

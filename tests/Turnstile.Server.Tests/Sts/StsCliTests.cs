@@ -1,0 +1,154 @@
+using System.Text.Json;
+using Turnstile.Server.Tests.EndToEnd;
+using Turnstile.Server.Tests.Iam;
+using Turnstile.Storage;
+
+namespace Turnstile.Server.Tests.Sts;
+
+/// <summary>The unmodified aws CLI against the real STS service: identities, AssumeRole (direct and via a profile), session tokens.</summary>
+public class StsCliTests(IamStsCliFixture aws) : IClassFixture<IamStsCliFixture>
+{
+    private static string Arn(string resource) => IamStsCliFixture.Arn(resource);
+
+    private const string Account = IamStsCliFixture.Account;
+
+    [AwsCliFact]
+    public async Task Caller_identity_of_the_bootstrap_admin()
+    {
+        var identity = await aws.Ok("sts", "get-caller-identity");
+        Assert.Equal(Arn("user/admin"), identity.GetProperty("Arn").GetString());
+        Assert.Equal(Account, identity.GetProperty("Account").GetString());
+        Assert.Matches("^AIDA[A-Z2-7]{17}$", identity.GetProperty("UserId").GetString());
+        Assert.Equal(Account, (await aws.Ok("sts", "get-access-key-info", "--access-key-id", IamStsCliFixture.Admin.AccessKeyId)).GetProperty("Account").GetString());
+    }
+
+    [AwsCliFact]
+    public async Task Assume_role_and_act_as_the_session()
+    {
+        await aws.Ok("iam", "create-user", "--user-name", "dev");
+        var dev = IamStsCliFixture.KeyOf(await aws.Ok("iam", "create-access-key", "--user-name", "dev"));
+        var roleArn = (await aws.Ok("iam", "create-role", "--role-name", "viewer", "--path", "/eks/",
+            "--assume-role-policy-document", IamStsCliFixture.TrustPolicy(Arn("user/dev")))).GetProperty("Role").GetProperty("Arn").GetString()!;
+        var roleId = (await aws.Ok("iam", "get-role", "--role-name", "viewer")).GetProperty("Role").GetProperty("RoleId").GetString();
+
+        var assumed = await aws.Ok(dev, "sts", "assume-role", "--role-arn", roleArn, "--role-session-name", "dev-session", "--duration-seconds", "900");
+        Assert.Equal($"arn:aws:sts::{Account}:assumed-role/viewer/dev-session", assumed.GetProperty("AssumedRoleUser").GetProperty("Arn").GetString());
+        Assert.Equal($"{roleId}:dev-session", assumed.GetProperty("AssumedRoleUser").GetProperty("AssumedRoleId").GetString());
+        var session = IamStsCliFixture.SessionOf(assumed);
+        Assert.Matches("^ASIA[A-Z2-7]{16}$", session.AccessKeyId);
+
+        var identity = await aws.Ok(session, "sts", "get-caller-identity");
+        Assert.Equal($"arn:aws:sts::{Account}:assumed-role/viewer/dev-session", identity.GetProperty("Arn").GetString());
+        Assert.Equal($"{roleId}:dev-session", identity.GetProperty("UserId").GetString());
+
+        Assert.Equal(
+            $"An error occurred (AccessDenied) when calling the ListRoles operation: User: arn:aws:sts::{Account}:assumed-role/viewer/dev-session is not authorized to perform: iam:ListRoles on resource: {Arn("role/")} because no identity-based policy allows the iam:ListRoles action",
+            await aws.Fails(session, "iam", "list-roles"));
+        await aws.Ok("iam", "attach-role-policy", "--role-name", "viewer", "--policy-arn", "arn:aws:iam::aws:policy/IAMReadOnlyAccess");
+        await aws.Ok(session, "iam", "list-roles");
+
+        // A token the session does not own, or none at all, is refused.
+        Assert.Contains("InvalidClientTokenId", await aws.Fails(session with { SessionToken = null }, "sts", "get-caller-identity"));
+
+        Assert.Equal($"An error occurred (AccessDenied) when calling the AssumeRole operation: User: {Arn("user/admin")} is not authorized to perform: sts:AssumeRole on resource: {roleArn}",
+            await aws.Fails("sts", "assume-role", "--role-arn", roleArn, "--role-session-name", "admin"));
+        Assert.Equal($"An error occurred (AccessDenied) when calling the AssumeRole operation: User: {Arn("user/dev")} is not authorized to perform: sts:AssumeRole on resource: {Arn("role/missing")}",
+            await aws.Fails(dev, "sts", "assume-role", "--role-arn", Arn("role/missing"), "--role-session-name", "x1"));
+        Assert.Equal("An error occurred (ValidationError) when calling the AssumeRole operation: The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+            await aws.Fails(dev, "sts", "assume-role", "--role-arn", roleArn, "--role-session-name", "long", "--duration-seconds", "7200"));
+    }
+
+    [AwsCliFact]
+    public async Task A_profile_with_role_arn_and_source_profile_assumes_the_role()
+    {
+        await aws.Ok("iam", "create-user", "--user-name", "builder");
+        var builder = IamStsCliFixture.KeyOf(await aws.Ok("iam", "create-access-key", "--user-name", "builder"));
+        var roleArn = (await aws.Ok("iam", "create-role", "--role-name", "deployer",
+            "--assume-role-policy-document", IamStsCliFixture.TrustPolicy(Arn("user/builder")))).GetProperty("Role").GetProperty("Arn").GetString()!;
+
+        var directory = Directory.CreateTempSubdirectory("turnstile-profile-").FullName;
+        try
+        {
+            var environment = new Dictionary<string, string?>
+            {
+                ["AWS_CONFIG_FILE"] = Path.Combine(directory, "config"),
+                ["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(directory, "credentials"),
+                ["AWS_ACCESS_KEY_ID"] = null,
+                ["AWS_SECRET_ACCESS_KEY"] = null,
+                ["AWS_SESSION_TOKEN"] = null,
+                // botocore caches assumed-role credentials under ~/.aws/cli/cache; keep that out of the real home.
+                ["HOME"] = directory,
+                ["USERPROFILE"] = directory,
+            };
+            var pyenv = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".pyenv");
+            if (Environment.GetEnvironmentVariable("PYENV_ROOT") is null && Directory.Exists(pyenv)) environment["PYENV_ROOT"] = pyenv;
+            async Task<AwsCliResult> Run(params string[] args) => await aws.RunAsync(args, environment: environment);
+
+            (await Run("configure", "set", "aws_access_key_id", builder.AccessKeyId, "--profile", "base")).EnsureSuccess();
+            (await Run("configure", "set", "aws_secret_access_key", builder.SecretAccessKey, "--profile", "base")).EnsureSuccess();
+            (await Run("configure", "set", "role_arn", roleArn, "--profile", "deploy")).EnsureSuccess();
+            (await Run("configure", "set", "source_profile", "base", "--profile", "deploy")).EnsureSuccess();
+            (await Run("configure", "set", "role_session_name", "pipeline", "--profile", "deploy")).EnsureSuccess();
+
+            var identity = (await Run("sts", "get-caller-identity", "--profile", "deploy")).EnsureSuccess().Json;
+            Assert.Equal($"arn:aws:sts::{Account}:assumed-role/deployer/pipeline", identity.GetProperty("Arn").GetString());
+            var plain = (await Run("sts", "get-caller-identity", "--profile", "base")).EnsureSuccess().Json;
+            Assert.Equal(Arn("user/builder"), plain.GetProperty("Arn").GetString());
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [AwsCliFact]
+    public async Task Session_tokens_act_as_the_user()
+    {
+        var output = await aws.Ok("sts", "get-session-token", "--duration-seconds", "900");
+        var session = IamStsCliFixture.SessionOf(output);
+        Assert.Equal(Arn("user/admin"), (await aws.Ok(session, "sts", "get-caller-identity")).GetProperty("Arn").GetString());
+        Assert.Equal("An error occurred (InvalidClientTokenId) when calling the ListUsers operation: The security token included in the request is invalid.",
+            await aws.Fails(session, "iam", "list-users"));
+        var withMfa = IamStsCliFixture.SessionOf(await aws.Ok("sts", "get-session-token", "--serial-number", Arn("mfa/admin"), "--token-code", "123456"));
+        await aws.Ok(withMfa, "iam", "list-users");
+        Assert.Equal("An error occurred (AccessDenied) when calling the GetSessionToken operation: Cannot call GetSessionToken with session credentials",
+            await aws.Fails(session, "sts", "get-session-token"));
+    }
+
+    [AwsCliFact]
+    public async Task Users_roles_and_sessions_survive_a_restart()
+    {
+        var directory = Directory.CreateTempSubdirectory("turnstile-restart-").FullName;
+        var database = Path.Combine(directory, "state.db");
+        try
+        {
+            AwsCliCredentials keeper;
+            AwsCliCredentials session;
+            using (var store = new SqliteStateStore(database))
+            {
+                await using var first = await AwsCliFixture.StartAsync(IamStsCliFixture.HostOptions(store), IamStsCliFixture.Admin);
+                (await first.RunAsync("iam", "create-user", "--user-name", "keeper")).EnsureSuccess();
+                keeper = IamStsCliFixture.KeyOf((await first.RunAsync("iam", "create-access-key", "--user-name", "keeper")).EnsureSuccess().Json);
+                (await first.RunAsync("iam", "create-role", "--role-name", "kept", "--assume-role-policy-document",
+                    IamStsCliFixture.TrustPolicy(Arn("user/keeper")))).EnsureSuccess();
+                session = IamStsCliFixture.SessionOf((await first.RunAsync(["sts", "assume-role", "--role-arn", Arn("role/kept"), "--role-session-name", "before"],
+                    keeper)).EnsureSuccess().Json);
+            }
+
+            using (var store = new SqliteStateStore(database))
+            {
+                await using var second = await AwsCliFixture.StartAsync(IamStsCliFixture.HostOptions(store), IamStsCliFixture.Admin);
+                var user = (await second.RunAsync(["sts", "get-caller-identity"], keeper)).EnsureSuccess().Json;
+                Assert.Equal(Arn("user/keeper"), user.GetProperty("Arn").GetString());
+                var role = (await second.RunAsync(["sts", "get-caller-identity"], session)).EnsureSuccess().Json;
+                Assert.Equal($"arn:aws:sts::{Account}:assumed-role/kept/before", role.GetProperty("Arn").GetString());
+                var users = (await second.RunAsync("iam", "list-users")).EnsureSuccess().Json.GetProperty("Users");
+                Assert.Equal(["admin", "keeper"], users.EnumerateArray().Select(u => u.GetProperty("UserName").GetString()));
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}
