@@ -26,7 +26,7 @@ public static class ServeCommand
         };
         var kubePort = new Option<int>("--kube-port")
         {
-            Description = "Port of the clusters' Kubernetes API",
+            Description = "Port DescribeCluster names as the clusters' Kubernetes API endpoint (https://HOST:PORT/clusters/NAME; the API front itself is not served by this version)",
             DefaultValueFactory = _ => EmulatorSettings.DefaultKubePort,
         };
         var data = new Option<string?>("--data")
@@ -136,7 +136,7 @@ public static class ServeCommand
             var services = composed.Services.Count == 0 ? "no services" : string.Join(", ", composed.Services.Select(s => s.SigningName));
             await output.WriteLineAsync(
                 $"turnstile: AWS endpoint {host.Endpoint.ToString().TrimEnd('/')} ({services}), " +
-                $"Kubernetes API https://{settings.Host}:{settings.KubePort}, account {settings.AccountId}, region {settings.Region}, store {store.Description}");
+                $"cluster endpoints https://{settings.Host}:{settings.KubePort}/clusters/<name> (not served yet), account {settings.AccountId}, region {settings.Region}, store {store.Description}");
             await output.FlushAsync(CancellationToken.None);
 
             try

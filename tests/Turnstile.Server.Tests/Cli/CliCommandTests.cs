@@ -50,7 +50,7 @@ public class CliCommandTests
             while (!output.ToString().Contains('\n') && !run.IsCompleted && DateTime.UtcNow < deadline) await Task.Delay(50);
             var line = output.ToString();
             Assert.Matches(
-                @"^turnstile: AWS endpoint http://127\.0\.0\.1:\d+ \([^)]*\), Kubernetes API https://127\.0\.0\.1:6443, account 123456789012, region eu-west-1, store sqlite .*turnstile\.db\n$",
+                @"^turnstile: AWS endpoint http://127\.0\.0\.1:\d+ \([^)]*\), cluster endpoints https://127\.0\.0\.1:6443/clusters/<name> \(not served yet\), account 123456789012, region eu-west-1, store sqlite .*turnstile\.db\n$",
                 line.Replace("\r\n", "\n"));
 
             stop.Cancel();
