@@ -155,7 +155,10 @@ public class EksAccessEntryCliTests(EksCliFixture aws) : IClassFixture<EksCliFix
         await aws.CreateCluster("paths", "API");
 
         await aws.Ok("eks", "create-access-entry", "--cluster-name", "paths", "--principal-arn", role);
-        var entry = (await aws.Ok("eks", "describe-access-entry", "--cluster-name", "paths", "--principal-arn", role)).GetProperty("accessEntry");
+        // The whole ARN, slashes of the path included, travels as one percent-encoded path label.
+        var described = (await aws.RunAsync("eks", "describe-access-entry", "--cluster-name", "paths", "--principal-arn", role, "--debug")).EnsureSuccess();
+        Assert.Contains($"/clusters/paths/access-entries/arn%3Aaws%3Aiam%3A%3A{Account}%3Arole%2Fteams%2Fplatform%2Fdeployer'", described.Stderr);
+        var entry = described.Json.GetProperty("accessEntry");
         Assert.Equal(role, entry.GetProperty("principalArn").GetString());
         Assert.Equal($"arn:aws:sts::{Account}:assumed-role/deployer/{{{{SessionName}}}}", entry.GetProperty("username").GetString());
         Assert.StartsWith($"arn:aws:eks:{DefaultRegion}:{Account}:access-entry/paths/role/{Account}/deployer/", entry.GetProperty("accessEntryArn").GetString());

@@ -66,7 +66,8 @@ public sealed record AwsCliResult(int ExitCode, string Stdout, string Stderr)
 /// The default fixture hosts the fake STS/IAM/EKS services of this test project and signs as the fake admin. To host
 /// real services, derive a fixture and override <see cref="CreateHostOptions"/> (and <see cref="CreateCredentials"/> for
 /// the identity the CLI uses), or start one ad hoc with <see cref="StartAsync"/>. The fixture owns the host: it is
-/// stopped and the temporary folder deleted on dispose.
+/// stopped and the temporary folder deleted on dispose. <see cref="ForEndpointAsync"/> hosts nothing and points the
+/// CLI at an endpoint served elsewhere (a <c>turnstile serve</c> subprocess).
 /// </para>
 /// </remarks>
 public class AwsCliFixture : IAsyncLifetime, IAsyncDisposable

@@ -147,6 +147,8 @@ public class WireBadInputTests(RealServicesHost host) : IClassFixture<RealServic
         await EksOk("POST", "/clusters",
             """{"name":"wire","roleArn":"arn:aws:iam::111122223333:role/eks","resourcesVpcConfig":{"subnetIds":["subnet-1","subnet-2"]},"accessConfig":{"authenticationMode":"API"}}""");
         var before = (await EksOk("GET", "/clusters/wire/access-entries")).GetProperty("accessEntries").GetRawText();
+        Assert.Equal(new WireError(HttpStatusCode.Conflict, "ResourceInUseException", "The specified access entry resource is already in use on this cluster."),
+            await EksFails("POST", "/clusters/wire/access-entries", """{"principalArn":"arn:aws:iam::111122223333:user/admin"}"""));
 
         foreach (var arn in new[] { "not-an-arn", "arn:aws:sts::111122223333:assumed-role/eks/session", "arn:aws:iam::111122223333:root", "arn:aws:s3:::bucket" })
             Assert.Equal(new WireError(HttpStatusCode.BadRequest, "InvalidParameterException", "The principalArn parameter format is not valid"),
