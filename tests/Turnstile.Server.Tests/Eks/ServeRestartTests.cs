@@ -25,6 +25,8 @@ public class ServeRestartTests
         ["eks", "describe-access-entry", "--cluster-name", "kept", "--principal-arn", IamArn("role/eks/kept-nodes")],
     ];
 
+    private static readonly int DescribeCluster = Array.FindIndex(Snapshot, command => command[1] == "describe-cluster");
+
     [PosixAwsCliFact]
     public async Task State_survives_sigterm_and_a_restart_on_the_same_data_directory()
     {
@@ -53,7 +55,7 @@ public class ServeRestartTests
 
                 before = await TakeSnapshot(aws);
                 caBefore = CaOf(before);
-                Assert.Contains("\"status\": \"ACTIVE\"", before[5]);
+                Assert.Contains("\"status\": \"ACTIVE\"", before[DescribeCluster]);
                 Assert.Equal(0, await first.StopAsync());
                 Assert.Equal("", first.Stdout);
             }
@@ -108,7 +110,7 @@ public class ServeRestartTests
 
     private static string CaOf(string[] snapshot)
     {
-        var describe = System.Text.Json.JsonDocument.Parse(snapshot[5]).RootElement;
+        var describe = System.Text.Json.JsonDocument.Parse(snapshot[DescribeCluster]).RootElement;
         return describe.GetProperty("cluster").GetProperty("certificateAuthority").GetProperty("data").GetString()!;
     }
 }

@@ -18,6 +18,7 @@ public class W3MigrationTests(EksCliFixture aws) : IClassFixture<EksCliFixture>
         var bastion = await aws.CreateRole("w3-bastion");
         var ops = await aws.CreateUser("w3-ops");
         await aws.CreateCluster("w3");
+        // The rows a `kubectl edit configmap -n kube-system aws-auth` would have written (no Kubernetes front in this host).
         var now = DateTimeOffset.UtcNow;
         aws.Eks.UpdateClusterObjects("w3", objects => objects with
         {
@@ -92,7 +93,7 @@ public class W3MigrationTests(EksCliFixture aws) : IClassFixture<EksCliFixture>
             await aws.Fails("eks", "update-cluster-config", "--name", "w3", "--access-config", "authenticationMode=CONFIG_MAP"));
         Assert.Equal(Error("InvalidParameterException", "UpdateClusterConfig", "Unsupported authentication mode update from API to API"),
             await aws.Fails("eks", "update-cluster-config", "--name", "w3", "--access-config", "authenticationMode=API"));
-        Assert.Equal([updateId, toApi.GetProperty("id").GetString()], Strings((await aws.Ok("eks", "list-updates", "--name", "w3")).GetProperty("updateIds")));
+        Assert.Equal([updateId, toApi.GetProperty("id").GetString()!], Strings((await aws.Ok("eks", "list-updates", "--name", "w3")).GetProperty("updateIds")));
 
         await aws.CreateCluster("w3-skip");
         Assert.Equal(Error("InvalidParameterException", "UpdateClusterConfig", "Unsupported authentication mode update from CONFIG_MAP to API"),
