@@ -53,6 +53,7 @@ internal sealed class AwsRequestPipeline
     private readonly SigV4Verifier _verifier;
     private readonly ILogger _logger;
     private readonly string _defaultRegion;
+    private readonly int _maxBodyBytes;
 
     internal sealed record ServiceBinding(IAwsService Service, ServiceModel Model, RestJsonRouter? Router);
 
@@ -62,6 +63,7 @@ internal sealed class AwsRequestPipeline
         _authorizer = options.Authorizer;
         _clock = options.Clock;
         _defaultRegion = options.DefaultRegion;
+        _maxBodyBytes = options.MaxRequestBodyBytes;
         _logger = options.LoggerFactory?.CreateLogger("Turnstile.Server") ?? NullLogger.Instance;
         // Time is checked here, per service (STS ignores X-Amz-Expires; see CheckTime).
         _verifier = new SigV4Verifier(new SigV4VerifierOptions { ValidateTime = false }, _clock);
@@ -110,7 +112,7 @@ internal sealed class AwsRequestPipeline
             if (request.BodyTooLarge)
             {
                 binding = GuessBinding(http, null);
-                throw WireErrors.BodyTooLarge(ProtocolOf(binding, http), request.Body.Length);
+                throw WireErrors.BodyTooLarge(ProtocolOf(binding, http), _maxBodyBytes);
             }
 
             if (!_verifier.TryParse(http, out var parsed, out var sigError))

@@ -66,13 +66,15 @@ public sealed record AwsCliResult(int ExitCode, string Stdout, string Stderr)
 /// The default fixture hosts the fake STS/IAM/EKS services of this test project and signs as the fake admin. To host
 /// real services, derive a fixture and override <see cref="CreateHostOptions"/> (and <see cref="CreateCredentials"/> for
 /// the identity the CLI uses), or start one ad hoc with <see cref="StartAsync"/>. The fixture owns the host: it is
-/// stopped and the temporary folder deleted on dispose.
+/// stopped and the temporary folder deleted on dispose. <see cref="ForEndpointAsync"/> hosts nothing and points the
+/// CLI at an endpoint served elsewhere (a <c>turnstile serve</c> subprocess).
 /// </para>
 /// </remarks>
 public class AwsCliFixture : IAsyncLifetime, IAsyncDisposable
 {
     private static readonly Lazy<string?> ExecutablePath = new(FindExecutable);
     private EmulatorHost? _host;
+    private Uri? _remoteEndpoint;
     private string? _tempDirectory;
 
     /// <summary>The <c>aws</c> executable used, or null when none was found.</summary>
@@ -91,7 +93,8 @@ public class AwsCliFixture : IAsyncLifetime, IAsyncDisposable
 
     public EmulatorHost Host => _host ?? throw new InvalidOperationException("the fixture has not been started");
 
-    public Uri Endpoint => Host.Endpoint;
+    /// <summary>The endpoint the CLI is pointed at: the in-process host, or the one given to <see cref="ForEndpointAsync"/>.</summary>
+    public Uri Endpoint => _remoteEndpoint ?? Host.Endpoint;
 
     /// <summary>Options for the in-process host; the port is forced to a free one.</summary>
     protected virtual EmulatorHostOptions CreateHostOptions() => new()
@@ -111,13 +114,25 @@ public class AwsCliFixture : IAsyncLifetime, IAsyncDisposable
         return fixture;
     }
 
+    /// <summary>
+    /// A fixture that starts no host and runs the CLI against <paramref name="endpoint"/>, e.g. a <c>turnstile serve</c>
+    /// subprocess; dispose it when done.
+    /// </summary>
+    public static async Task<AwsCliFixture> ForEndpointAsync(Uri endpoint, AwsCliCredentials credentials)
+    {
+        var fixture = new OptionsFixture(null, credentials) { _remoteEndpoint = endpoint };
+        await fixture.InitializeAsync();
+        return fixture;
+    }
+
     public async Task InitializeAsync()
     {
         Credentials = CreateCredentials();
-        var options = CreateHostOptions() with { Host = "127.0.0.1", Port = 0 };
         _tempDirectory = Directory.CreateTempSubdirectory("turnstile-awscli-").FullName;
         await File.WriteAllTextAsync(Path.Combine(_tempDirectory, "config"), "[default]\noutput = json\n");
         await File.WriteAllTextAsync(Path.Combine(_tempDirectory, "credentials"), "");
+        if (_remoteEndpoint is not null) return;
+        var options = CreateHostOptions() with { Host = "127.0.0.1", Port = 0 };
         var host = new EmulatorHost(options);
         await host.StartAsync();
         _host = host;
@@ -231,9 +246,9 @@ public class AwsCliFixture : IAsyncLifetime, IAsyncDisposable
 
     async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 
-    private sealed class OptionsFixture(EmulatorHostOptions options, AwsCliCredentials credentials) : AwsCliFixture
+    private sealed class OptionsFixture(EmulatorHostOptions? options, AwsCliCredentials credentials) : AwsCliFixture
     {
-        protected override EmulatorHostOptions CreateHostOptions() => options;
+        protected override EmulatorHostOptions CreateHostOptions() => options ?? throw new InvalidOperationException("this fixture hosts nothing");
         protected override AwsCliCredentials CreateCredentials() => credentials;
     }
 }
