@@ -111,6 +111,33 @@ public class StsCliTests(IamStsCliFixture aws) : IClassFixture<IamStsCliFixture>
     }
 
     [AwsCliFact]
+    public async Task Session_tags_need_sts_TagSession_and_become_principal_tags()
+    {
+        await aws.Ok("iam", "create-user", "--user-name", "labeler");
+        var labeler = IamStsCliFixture.KeyOf(await aws.Ok("iam", "create-access-key", "--user-name", "labeler"));
+        var roleArn = Arn("role/tags/labelled");
+        await aws.Ok("iam", "create-role", "--role-name", "labelled", "--path", "/tags/", "--assume-role-policy-document", IamStsCliFixture.TrustPolicy(Arn("user/labeler")));
+        await aws.Ok("iam", "put-role-policy", "--role-name", "labelled", "--policy-name", "by-project", "--policy-document",
+            """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListRoles","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/project":"alpha"}}}]}""");
+
+        Assert.Equal($"An error occurred (AccessDenied) when calling the AssumeRole operation: User: {Arn("user/labeler")} is not authorized to perform: sts:TagSession on resource: {roleArn}",
+            await aws.Fails(labeler, "sts", "assume-role", "--role-arn", roleArn, "--role-session-name", "tagged", "--tags", "Key=project,Value=alpha"));
+        await aws.Ok("iam", "update-assume-role-policy", "--role-name", "labelled", "--policy-document", $$"""
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"{{Arn("user/labeler")}}"},"Action":["sts:AssumeRole","sts:TagSession"]}]}
+            """);
+
+        var alphaOutput = await aws.Ok(labeler, "sts", "assume-role", "--role-arn", roleArn, "--role-session-name", "alpha", "--tags", "Key=project,Value=alpha");
+        Assert.InRange(alphaOutput.GetProperty("PackedPolicySize").GetInt32(), 1, 100);
+        var alpha = IamStsCliFixture.SessionOf(alphaOutput);
+        Assert.Equal(["labelled"], IamStsCliFixture.Names((await aws.Ok(alpha, "iam", "list-roles", "--path-prefix", "/tags/")).GetProperty("Roles"), "RoleName"));
+        var beta = IamStsCliFixture.SessionOf(await aws.Ok(labeler, "sts", "assume-role", "--role-arn", roleArn, "--role-session-name", "beta",
+            "--tags", "Key=project,Value=beta"));
+        Assert.Equal(
+            $"An error occurred (AccessDenied) when calling the ListRoles operation: User: {IamStsCliFixture.AssumedRoleArn("labelled", "beta")} is not authorized to perform: iam:ListRoles on resource: {Arn("role/tags/")} because no identity-based policy allows the iam:ListRoles action",
+            await aws.Fails(beta, "iam", "list-roles", "--path-prefix", "/tags/"));
+    }
+
+    [AwsCliFact]
     public async Task Session_token_and_access_key_info_errors()
     {
         Assert.Equal("An error occurred (ValidationError) when calling the GetSessionToken operation: 1 validation error detected: Value '129601' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 129600",
