@@ -95,8 +95,12 @@ public class IamCliTests(IamStsCliFixture aws) : IClassFixture<IamStsCliFixture>
         await aws.Ok("iam", "update-role", "--role-name", "node", "--max-session-duration", "3600");
         var described = await aws.Ok("iam", "update-role-description", "--role-name", "node", "--description", "worker nodes");
         Assert.Equal("worker nodes", described.GetProperty("Role").GetProperty("Description").GetString());
-        await aws.Ok("iam", "update-assume-role-policy", "--role-name", "node", "--policy-document",
-            """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}""");
+        Assert.Equal(3600, described.GetProperty("Role").GetProperty("MaxSessionDuration").GetInt32());
+        const string ec2Trust = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}""";
+        await aws.Ok("iam", "update-assume-role-policy", "--role-name", "node", "--policy-document", ec2Trust);
+        IamStsCliFixture.AssertJson(ec2Trust, (await aws.Ok("iam", "get-role", "--role-name", "node")).GetProperty("Role").GetProperty("AssumeRolePolicyDocument"));
+        Assert.Equal("An error occurred (ValidationError) when calling the UpdateRole operation: 1 validation error detected: Value '43201' at 'maxSessionDuration' failed to satisfy constraint: Member must have value less than or equal to 43200",
+            await aws.Fails("iam", "update-role", "--role-name", "node", "--max-session-duration", "43201"));
 
         var policy = (await aws.Ok("iam", "create-policy", "--policy-name", "eks-read", "--policy-document",
             """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["eks:Describe*","eks:List*"],"Resource":"*"}]}""")).GetProperty("Policy");

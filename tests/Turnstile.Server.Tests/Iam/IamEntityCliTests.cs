@@ -183,6 +183,15 @@ public class IamEntityCliTests(IamStsCliFixture aws) : IClassFixture<IamStsCliFi
         Assert.Equal("An error occurred (NoSuchEntity) when calling the ListRoleTags operation: The role with name ghost cannot be found.",
             await aws.Fails("iam", "list-role-tags", "--role-name", "ghost"));
 
+        // Values with XML-special and non-ASCII characters, and empty values, round-trip through the query protocol.
+        await aws.Ok("iam", "create-role", "--role-name", "xml-chars", "--assume-role-policy-document", Ec2Trust,
+            "--description", "d <b>&amp; \"q\" 's' é", "--tags", """[{"Key":"k:=+@","Value":"värde ü 日本"},{"Key":"empty","Value":""}]""");
+        var xmlRole = (await aws.Ok("iam", "get-role", "--role-name", "xml-chars")).GetProperty("Role");
+        Assert.Equal("d <b>&amp; \"q\" 's' é", xmlRole.GetProperty("Description").GetString());
+        Assert.Equal(["k:=+@=värde ü 日本", "empty="], IamStsCliFixture.Tags(xmlRole.GetProperty("Tags")));
+        Assert.Equal("An error occurred (ValidationError) when calling the TagRole operation: 1 validation error detected: Value 'a<b' at 'tags.1.member.key' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+",
+            await aws.Fails("iam", "tag-role", "--role-name", "xml-chars", "--tags", "Key=a<b,Value=1"));
+
         // 30 + 30 tags: the second call would leave 60 on the user.
         string[] Tags(string prefix) => Enumerable.Range(1, 30).Select(i => $"Key={prefix}{i},Value=v").ToArray();
         await aws.Ok(["iam", "create-user", "--user-name", "many-tags", "--tags", .. Tags("a")]);
