@@ -23,6 +23,7 @@ public sealed partial class StsService : IAwsService
     public const int RootSessionTokenLimit = 3600;
     /// <summary>Session policies and tags are packed into the token; this is the budget PackedPolicySize is a percentage of.</summary>
     public const int PackedPolicyBudget = 2048;
+    public const string TagSessionAction = "sts:TagSession";
 
     private readonly IamState _state;
     private readonly IamAuthorizer _authorizer;
@@ -90,6 +91,13 @@ public sealed partial class StsService : IAwsService
             var decision = TrustPolicyEvaluator.EvaluateAssumeRole(trust, actualArn, TrustCaller.ForPrincipal(caller.Arn), subject.Policies.Identity, keys);
             if (!decision.IsAllowed || !LimitsAllow(subject, decision, actualArn, caller, keys))
                 throw new AwsServiceException("AccessDenied", TrustPolicyEvaluator.AccessDeniedMessage(decision, caller.Arn, roleArn), 403);
+            if (tags.Count > 0)
+            {
+                // Passing session tags is a separate permission the trust policy must grant as well.
+                var tagging = TrustPolicyEvaluator.EvaluateAssumeRole(trust, actualArn, TrustCaller.ForPrincipal(caller.Arn), subject.Policies.Identity, keys, TagSessionAction);
+                if (!tagging.IsAllowed)
+                    throw new AwsServiceException("AccessDenied", TrustPolicyEvaluator.AccessDeniedMessage(tagging, caller.Arn, roleArn, TagSessionAction), 403);
+            }
 
             int duration;
             if (caller.Type == PrincipalType.AssumedRole)

@@ -8,7 +8,7 @@ public class IamCliTests(IamStsCliFixture aws) : IClassFixture<IamStsCliFixture>
 {
     private static string Arn(string resource) => IamStsCliFixture.Arn(resource);
 
-    private static IEnumerable<string?> Names(JsonElement list, string member) => list.EnumerateArray().Select(e => e.GetProperty(member).GetString());
+    private static string?[] Names(JsonElement list, string member) => IamStsCliFixture.Names(list, member);
 
     [AwsCliFact]
     public async Task Users_access_keys_and_their_enforcement()
@@ -26,7 +26,7 @@ public class IamCliTests(IamStsCliFixture aws) : IClassFixture<IamStsCliFixture>
         Assert.Equal("admin", self.GetProperty("User").GetProperty("UserName").GetString());
         var fetched = await aws.Ok("iam", "get-user", "--user-name", "Alice");
         Assert.Equal("blue", fetched.GetProperty("User").GetProperty("Tags")[0].GetProperty("Value").GetString());
-        Assert.Contains("alice", Names((await aws.Ok("iam", "list-users", "--path-prefix", "/eng/")).GetProperty("Users"), "UserName"));
+        Assert.Equal(["alice"], Names((await aws.Ok("iam", "list-users", "--path-prefix", "/eng/")).GetProperty("Users"), "UserName"));
 
         var alice = IamStsCliFixture.KeyOf(await aws.Ok("iam", "create-access-key", "--user-name", "alice"));
         Assert.Matches("^AKIA[A-Z2-7]{16}$", alice.AccessKeyId);
@@ -49,7 +49,13 @@ public class IamCliTests(IamStsCliFixture aws) : IClassFixture<IamStsCliFixture>
         var keys = await aws.Ok(alice, "iam", "list-access-keys");
         Assert.Equal(2, keys.GetProperty("AccessKeyMetadata").GetArrayLength());
         var lastUsed = await aws.Ok("iam", "get-access-key-last-used", "--access-key-id", alice.AccessKeyId);
+        Assert.Equal("alice", lastUsed.GetProperty("UserName").GetString());
         Assert.Equal("iam", lastUsed.GetProperty("AccessKeyLastUsed").GetProperty("ServiceName").GetString());
+        Assert.Equal(aws.Region, lastUsed.GetProperty("AccessKeyLastUsed").GetProperty("Region").GetString());
+        var unused = (await aws.Ok("iam", "get-access-key-last-used", "--access-key-id", second.AccessKeyId)).GetProperty("AccessKeyLastUsed");
+        Assert.Equal("N/A", unused.GetProperty("ServiceName").GetString());
+        Assert.Equal("N/A", unused.GetProperty("Region").GetString());
+        Assert.False(unused.TryGetProperty("LastUsedDate", out _));
 
         await aws.Ok(alice, "iam", "update-access-key", "--access-key-id", second.AccessKeyId, "--status", "Inactive");
         Assert.Equal("An error occurred (InvalidClientTokenId) when calling the GetCallerIdentity operation: The security token included in the request is invalid.",
@@ -64,7 +70,8 @@ public class IamCliTests(IamStsCliFixture aws) : IClassFixture<IamStsCliFixture>
         await aws.Ok("iam", "delete-access-key", "--user-name", "alice", "--access-key-id", second.AccessKeyId);
         await aws.Ok("iam", "update-user", "--user-name", "alice", "--new-user-name", "alicia");
         await aws.Ok("iam", "delete-user", "--user-name", "alicia");
-        Assert.Contains("NoSuchEntity", await aws.Fails("iam", "get-user", "--user-name", "alicia"));
+        Assert.Equal("An error occurred (NoSuchEntity) when calling the GetUser operation: The user with name alicia cannot be found.",
+            await aws.Fails("iam", "get-user", "--user-name", "alicia"));
     }
 
     [AwsCliFact]
@@ -79,7 +86,7 @@ public class IamCliTests(IamStsCliFixture aws) : IClassFixture<IamStsCliFixture>
         var got = (await aws.Ok("iam", "get-role", "--role-name", "node")).GetProperty("Role");
         Assert.Equal("sts:AssumeRole", got.GetProperty("AssumeRolePolicyDocument").GetProperty("Statement")[0].GetProperty("Action").GetString());
         Assert.Equal(7200, got.GetProperty("MaxSessionDuration").GetInt32());
-        Assert.Contains("node", Names((await aws.Ok("iam", "list-roles", "--path-prefix", "/eks/")).GetProperty("Roles"), "RoleName"));
+        Assert.Equal(["node"], Names((await aws.Ok("iam", "list-roles", "--path-prefix", "/eks/")).GetProperty("Roles"), "RoleName"));
 
         Assert.Equal("An error occurred (MalformedPolicyDocument) when calling the CreateRole operation: Missing required field Principal",
             await aws.Fails("iam", "create-role", "--role-name", "bad", "--assume-role-policy-document",
@@ -88,8 +95,12 @@ public class IamCliTests(IamStsCliFixture aws) : IClassFixture<IamStsCliFixture>
         await aws.Ok("iam", "update-role", "--role-name", "node", "--max-session-duration", "3600");
         var described = await aws.Ok("iam", "update-role-description", "--role-name", "node", "--description", "worker nodes");
         Assert.Equal("worker nodes", described.GetProperty("Role").GetProperty("Description").GetString());
-        await aws.Ok("iam", "update-assume-role-policy", "--role-name", "node", "--policy-document",
-            """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}""");
+        Assert.Equal(3600, described.GetProperty("Role").GetProperty("MaxSessionDuration").GetInt32());
+        const string ec2Trust = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}""";
+        await aws.Ok("iam", "update-assume-role-policy", "--role-name", "node", "--policy-document", ec2Trust);
+        IamStsCliFixture.AssertJson(ec2Trust, (await aws.Ok("iam", "get-role", "--role-name", "node")).GetProperty("Role").GetProperty("AssumeRolePolicyDocument"));
+        Assert.Equal("An error occurred (ValidationError) when calling the UpdateRole operation: 1 validation error detected: Value '43201' at 'maxSessionDuration' failed to satisfy constraint: Member must have value less than or equal to 43200",
+            await aws.Fails("iam", "update-role", "--role-name", "node", "--max-session-duration", "43201"));
 
         var policy = (await aws.Ok("iam", "create-policy", "--policy-name", "eks-read", "--policy-document",
             """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["eks:Describe*","eks:List*"],"Resource":"*"}]}""")).GetProperty("Policy");
@@ -104,7 +115,7 @@ public class IamCliTests(IamStsCliFixture aws) : IClassFixture<IamStsCliFixture>
         Assert.Equal("An error occurred (NoSuchEntity) when calling the AttachRolePolicy operation: Policy arn:aws:iam::aws:policy/Nope does not exist or is not attachable.",
             await aws.Fails("iam", "attach-role-policy", "--role-name", "node", "--policy-arn", "arn:aws:iam::aws:policy/Nope"));
         Assert.Equal(1, (await aws.Ok("iam", "get-policy", "--policy-arn", policyArn)).GetProperty("Policy").GetProperty("AttachmentCount").GetInt32());
-        Assert.Contains("eks-read", Names((await aws.Ok("iam", "list-policies", "--scope", "Local", "--only-attached")).GetProperty("Policies"), "PolicyName"));
+        Assert.Equal(["eks-read"], Names((await aws.Ok("iam", "list-policies", "--scope", "Local", "--only-attached")).GetProperty("Policies"), "PolicyName"));
 
         await aws.Ok("iam", "create-policy-version", "--policy-arn", policyArn, "--set-as-default", "--policy-document",
             """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"eks:Describe*","Resource":"*"}]}""");
@@ -145,12 +156,14 @@ public class IamCliTests(IamStsCliFixture aws) : IClassFixture<IamStsCliFixture>
         var members = await aws.Ok("iam", "get-group", "--group-name", "ops");
         Assert.Equal(["gina"], Names(members.GetProperty("Users"), "UserName"));
         Assert.Equal(["ops"], Names((await aws.Ok("iam", "list-groups-for-user", "--user-name", "gina")).GetProperty("Groups"), "GroupName"));
-        Assert.Contains("ops", Names((await aws.Ok("iam", "list-groups")).GetProperty("Groups"), "GroupName"));
+        Assert.Equal(["ops"], Names((await aws.Ok("iam", "list-groups")).GetProperty("Groups"), "GroupName"));
 
         // Group policies reach the member: IAMReadOnlyAccess lets gina list roles.
         var gina = IamStsCliFixture.KeyOf(await aws.Ok("iam", "create-access-key", "--user-name", "gina"));
         await aws.Ok(gina, "iam", "list-roles");
-        Assert.Contains("AccessDenied", await aws.Fails(gina, "iam", "create-group", "--group-name", "x"));
+        Assert.Equal(
+            $"An error occurred (AccessDenied) when calling the CreateGroup operation: User: {Arn("user/gina")} is not authorized to perform: iam:CreateGroup on resource: group x because no identity-based policy allows the iam:CreateGroup action",
+            await aws.Fails(gina, "iam", "create-group", "--group-name", "x"));
 
         Assert.Equal("An error occurred (DeleteConflict) when calling the DeleteGroup operation: Cannot delete entity, must remove users from group first.",
             await aws.Fails("iam", "delete-group", "--group-name", "ops"));
@@ -169,7 +182,7 @@ public class IamCliTests(IamStsCliFixture aws) : IClassFixture<IamStsCliFixture>
         var gotProfile = (await aws.Ok("iam", "get-instance-profile", "--instance-profile-name", "web")).GetProperty("InstanceProfile");
         Assert.Equal(JsonValueKind.Object, gotProfile.GetProperty("Roles")[0].GetProperty("AssumeRolePolicyDocument").ValueKind);
         Assert.Equal(["web"], Names((await aws.Ok("iam", "list-instance-profiles-for-role", "--role-name", "web")).GetProperty("InstanceProfiles"), "InstanceProfileName"));
-        Assert.Contains("web", Names((await aws.Ok("iam", "list-instance-profiles")).GetProperty("InstanceProfiles"), "InstanceProfileName"));
+        Assert.Equal(["web"], Names((await aws.Ok("iam", "list-instance-profiles")).GetProperty("InstanceProfiles"), "InstanceProfileName"));
         Assert.Equal("An error occurred (DeleteConflict) when calling the DeleteInstanceProfile operation: Cannot delete entity, must remove roles from instance profile first.",
             await aws.Fails("iam", "delete-instance-profile", "--instance-profile-name", "web"));
         await aws.Ok("iam", "remove-role-from-instance-profile", "--instance-profile-name", "web", "--role-name", "web");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Turnstile.Aws;
 using Turnstile.Aws.Iam;
 using Turnstile.Aws.State;
@@ -18,19 +19,48 @@ public class IamStsCliFixture : AwsCliFixture
 
     protected override AwsCliCredentials CreateCredentials() => Admin;
 
-    /// <summary>Host options serving IAM and STS over <paramref name="store"/>, with IAM as credential source and authorizer.</summary>
-    public static EmulatorHostOptions HostOptions(IStateStore store)
+    /// <summary>
+    /// Host options serving IAM and STS over <paramref name="store"/>, with IAM as credential source and authorizer;
+    /// <paramref name="clock"/> (default: the system clock) is both the host's and the state's time.
+    /// </summary>
+    public static EmulatorHostOptions HostOptions(IStateStore store, TimeProvider? clock = null)
     {
-        var iam = new IamService(new EmulatorState(store, new EmulatorOptions()));
+        clock ??= TimeProvider.System;
+        var iam = new IamService(new EmulatorState(store, new EmulatorOptions(), clock));
         return new EmulatorHostOptions
         {
             Services = [iam, new StsService(iam)],
             Credentials = iam,
             Authorizer = iam,
+            Clock = clock,
         };
     }
 
     public static string Arn(string resource) => $"arn:aws:iam::{Account}:{resource}";
+
+    public static string AssumedRoleArn(string role, string session) => $"arn:aws:sts::{Account}:assumed-role/{role}/{session}";
+
+    /// <summary>The <paramref name="member"/> of each element of a CLI output list.</summary>
+    public static string?[] Names(JsonElement list, string member) => list.EnumerateArray().Select(e => e.GetProperty(member).GetString()).ToArray();
+
+    /// <summary>A CLI output list of strings.</summary>
+    public static string?[] Strings(JsonElement list) => list.EnumerateArray().Select(e => e.GetString()).ToArray();
+
+    /// <summary>A CLI output <c>Tags</c> list as <c>key=value</c> strings, in order.</summary>
+    public static string[] Tags(JsonElement tags) =>
+        tags.EnumerateArray().Select(t => $"{t.GetProperty("Key").GetString()}={t.GetProperty("Value").GetString()}").ToArray();
+
+    /// <summary>Asserts that the CLI printed <paramref name="actual"/> as the JSON value <paramref name="expectedJson"/> (structural equality).</summary>
+    public static void AssertJson(string expectedJson, JsonElement actual)
+    {
+        var expected = JsonNode.Parse(expectedJson);
+        var printed = JsonNode.Parse(actual.GetRawText());
+        Assert.True(JsonNode.DeepEquals(expected, printed), $"expected {expected?.ToJsonString()}\nactual   {printed?.ToJsonString()}");
+    }
+
+    /// <summary>How many HTTP requests for <paramref name="operation"/> a <c>--debug</c> run made (one per page when paging).</summary>
+    public static int Requests(AwsCliResult debugRun, string operation) =>
+        debugRun.Stderr.Split('\n').Count(line => line.Contains($"Making request for OperationModel(name={operation})", StringComparison.Ordinal));
 
     /// <summary>Runs the CLI and fails with its output unless it succeeds; returns the parsed JSON output (undefined when there is none).</summary>
     public async Task<JsonElement> Ok(AwsCliCredentials? credentials, params string[] args)
