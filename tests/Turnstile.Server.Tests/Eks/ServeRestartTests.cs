@@ -85,7 +85,7 @@ public class ServeRestartTests
         var port = TurnstileProcess.FreePort();
         var process = await TurnstileProcess.StartAsync(["serve", "--data", data, "--port", port.ToString()]);
         Assert.Matches(
-            $@"^turnstile: AWS endpoint http://127\.0\.0\.1:{port} \(iam, sts, eks\), Kubernetes API https://127\.0\.0\.1:6443, " +
+            $@"^turnstile: AWS endpoint http://127\.0\.0\.1:{port} \(iam, sts, eks\), cluster endpoints https://127\.0\.0\.1:6443/clusters/<name> \(not served yet\), " +
             $@"account {Account}, region {DefaultRegion}, store sqlite {Regex.Escape(Path.Combine(data, "turnstile.db"))}$",
             process.ReadyLine);
         return process;
