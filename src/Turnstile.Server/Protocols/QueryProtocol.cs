@@ -277,7 +277,7 @@ internal static class QueryProtocol
             if (operation.Output is { } shape)
             {
                 w.WritePropertyName(operation.ResultWrapper ?? operation.Name + "Result");
-                WriteJsonStructure(w, shape, output ?? []);
+                JsonShapeWriter.WriteStructure(w, shape, output ?? []);
             }
             w.WriteStartObject("ResponseMetadata");
             w.WriteString("RequestId", requestId);
@@ -286,66 +286,6 @@ internal static class QueryProtocol
             w.WriteEndObject();
         }
         return new WireResponse(200, JsonContentType, buffer.WrittenSpan.ToArray());
-    }
-
-    private static void WriteJsonStructure(Utf8JsonWriter w, Shape shape, JsonObject value)
-    {
-        w.WriteStartObject();
-        foreach (var (name, node) in value)
-        {
-            if (node is null || !shape.MembersByName.TryGetValue(name, out var member)) continue;
-            w.WritePropertyName(member.WireName);
-            WriteJsonValue(w, member, node);
-        }
-        w.WriteEndObject();
-    }
-
-    private static void WriteJsonValue(Utf8JsonWriter w, MemberRef member, JsonNode node)
-    {
-        var shape = member.Shape;
-        switch (shape.Type)
-        {
-            case ShapeType.Structure:
-                WriteJsonStructure(w, shape, node as JsonObject ?? []);
-                return;
-            case ShapeType.List:
-                w.WriteStartArray();
-                if (node is JsonArray array)
-                    foreach (var element in array)
-                        if (element is not null) WriteJsonValue(w, shape.Member!, element);
-                w.WriteEndArray();
-                return;
-            case ShapeType.Map:
-                w.WriteStartObject();
-                if (node is JsonObject map)
-                    foreach (var (key, value) in map)
-                    {
-                        w.WritePropertyName(key);
-                        if (value is null) w.WriteNullValue();
-                        else WriteJsonValue(w, shape.Value!, value);
-                    }
-                w.WriteEndObject();
-                return;
-            case ShapeType.Timestamp:
-                if (WireValues.TryReadTimestamp(node, out var ts)) w.WriteNumberValue(WireValues.ToEpochSeconds(ts));
-                else w.WriteStringValue(WireValues.ScalarText(node));
-                return;
-            case ShapeType.Boolean:
-                if (WireValues.TryGetBool(node, out var b)) w.WriteBooleanValue(b);
-                else w.WriteStringValue(WireValues.ScalarText(node));
-                return;
-            case ShapeType.Integer or ShapeType.Long:
-                if (WireValues.TryGetLong(node, out var l)) w.WriteNumberValue(l);
-                else w.WriteStringValue(WireValues.ScalarText(node));
-                return;
-            case ShapeType.Float or ShapeType.Double:
-                if (WireValues.TryGetDouble(node, out var d)) w.WriteNumberValue(d);
-                else w.WriteStringValue(WireValues.ScalarText(node));
-                return;
-            default:
-                w.WriteStringValue(ScalarToText(member, node, xml: false));
-                return;
-        }
     }
 
     // ---------------------------------------------------------------- errors

@@ -141,6 +141,25 @@ public class AwsCliFixture : IAsyncLifetime, IAsyncDisposable
     /// <summary>Runs <c>aws ARGS...</c> with the fixture's credentials.</summary>
     public Task<AwsCliResult> RunAsync(params string[] args) => RunAsync(args, credentials: null);
 
+    /// <summary>Runs the CLI and fails with its output unless it succeeds; returns the parsed JSON output (undefined when there is none).</summary>
+    public async Task<JsonElement> Ok(AwsCliCredentials? credentials, params string[] args)
+    {
+        var result = (await RunAsync(args, credentials)).EnsureSuccess();
+        return string.IsNullOrWhiteSpace(result.Stdout) ? default : result.Json;
+    }
+
+    public Task<JsonElement> Ok(params string[] args) => Ok(null, args);
+
+    /// <summary>Runs the CLI expecting it to fail and returns the error line it prints.</summary>
+    public async Task<string> Fails(AwsCliCredentials? credentials, params string[] args)
+    {
+        var result = await RunAsync(args, credentials);
+        Assert.False(result.Succeeded, $"expected aws {string.Join(' ', args)} to fail\n{result}");
+        return result.Stderr.Trim();
+    }
+
+    public Task<string> Fails(params string[] args) => Fails(null, args);
+
     /// <summary>
     /// Runs <c>aws</c> with <paramref name="args"/>. <paramref name="environment"/> entries are added to (or, with a null
     /// value, removed from) the clean environment described on the class.

@@ -62,25 +62,6 @@ public class IamStsCliFixture : AwsCliFixture
     public static int Requests(AwsCliResult debugRun, string operation) =>
         debugRun.Stderr.Split('\n').Count(line => line.Contains($"Making request for OperationModel(name={operation})", StringComparison.Ordinal));
 
-    /// <summary>Runs the CLI and fails with its output unless it succeeds; returns the parsed JSON output (undefined when there is none).</summary>
-    public async Task<JsonElement> Ok(AwsCliCredentials? credentials, params string[] args)
-    {
-        var result = (await RunAsync(args, credentials)).EnsureSuccess();
-        return string.IsNullOrWhiteSpace(result.Stdout) ? default : result.Json;
-    }
-
-    public Task<JsonElement> Ok(params string[] args) => Ok(null, args);
-
-    /// <summary>Runs the CLI expecting it to fail and returns the error line it prints.</summary>
-    public async Task<string> Fails(AwsCliCredentials? credentials, params string[] args)
-    {
-        var result = await RunAsync(args, credentials);
-        Assert.False(result.Succeeded, $"expected aws {string.Join(' ', args)} to fail\n{result}");
-        return result.Stderr.Trim();
-    }
-
-    public Task<string> Fails(params string[] args) => Fails(null, args);
-
     public static AwsCliCredentials KeyOf(JsonElement createAccessKeyOutput)
     {
         var key = createAccessKeyOutput.GetProperty("AccessKey");
