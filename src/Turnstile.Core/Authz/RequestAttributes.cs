@@ -17,8 +17,6 @@ public sealed record RequestAttributes
     public string Subresource { get; init; } = "";
     public string Name { get; init; } = "";
 
-    public bool IsClusterScope => Namespace.Length == 0;
-
     public static RequestAttributes ForResource(string verb, string group, string resource, string ns = "", string name = "", string subresource = "", string version = "") => new()
     {
         Verb = verb,

@@ -99,29 +99,18 @@ internal static partial class YamlWriter
     {
         switch (value)
         {
-            case null:
-                sb.Append(" null\n");
-                break;
-            case string s:
-                sb.Append(' ');
-                WriteScalar(sb, s, indent);
-                break;
-            case YMap { Entries.Count: 0 }:
-                sb.Append(" {}\n");
+            case var leaf when WriteLeaf(sb, leaf, indent):
                 break;
             case YMap m:
                 sb.Append('\n');
                 WriteMap(sb, m, indent + 2, inline: false);
-                break;
-            case IReadOnlyList<object?> { Count: 0 }:
-                sb.Append(" []\n");
                 break;
             case IReadOnlyList<object?> list:
                 sb.Append('\n');
                 WriteSeq(sb, list, indent, inline: false);
                 break;
             default:
-                throw new ArgumentException($"unsupported YAML value {value.GetType().Name}");
+                throw new ArgumentException($"unsupported YAML value {value!.GetType().Name}");
         }
     }
 
@@ -135,30 +124,35 @@ internal static partial class YamlWriter
             sb.Append('-');
             switch (item)
             {
-                case null:
-                    sb.Append(" null\n");
-                    break;
-                case string s:
-                    sb.Append(' ');
-                    WriteScalar(sb, s, indent);
-                    break;
-                case YMap { Entries.Count: 0 }:
-                    sb.Append(" {}\n");
+                case var leaf when WriteLeaf(sb, leaf, indent):
                     break;
                 case YMap m:
                     sb.Append(' ');
                     WriteMap(sb, m, indent + 2, inline: true);
-                    break;
-                case IReadOnlyList<object?> { Count: 0 }:
-                    sb.Append(" []\n");
                     break;
                 case IReadOnlyList<object?> nested:
                     sb.Append(' ');
                     WriteSeq(sb, nested, indent + 2, inline: true);
                     break;
                 default:
-                    throw new ArgumentException($"unsupported YAML value {item.GetType().Name}");
+                    throw new ArgumentException($"unsupported YAML value {item!.GetType().Name}");
             }
+        }
+    }
+
+    /// <summary>
+    /// Writes what fits after a key or a dash on the same line - null, a scalar, <c>{}</c>, <c>[]</c> - and returns
+    /// false for a non-empty map or list, whose layout depends on where it stands.
+    /// </summary>
+    private static bool WriteLeaf(StringBuilder sb, object? value, int indent)
+    {
+        switch (value)
+        {
+            case null: sb.Append(" null\n"); return true;
+            case string s: sb.Append(' '); WriteScalar(sb, s, indent); return true;
+            case YMap { Entries.Count: 0 }: sb.Append(" {}\n"); return true;
+            case IReadOnlyList<object?> { Count: 0 }: sb.Append(" []\n"); return true;
+            default: return false;
         }
     }
 

@@ -116,11 +116,12 @@ public sealed class IdentityMapper
             trace?.Add($"aws-auth mapUsers[{user.Index}] userarn {user.UserArn} matches");
             return Render(identity, user.Username, user.Groups, MappingSource.AwsAuthMapUsers, trace) with { UserRow = user };
         }
-        if (identity.Type == PrincipalType.Role || identity.Type == PrincipalType.AssumedRole)
+        // Only a trace line depends on this scan, so it runs only when explaining.
+        if (trace is not null && identity.Type is PrincipalType.Role or PrincipalType.AssumedRole)
         {
             var withPath = _roles.Values.FirstOrDefault(r => r.RoleArn is { } arn && HasPath(arn) && SameRoleIgnoringPath(arn, identity.CanonicalArn));
             if (withPath is not null)
-                trace?.Add($"aws-auth mapRoles[{withPath.Index}] names this role with a path ({withPath.RoleArn}); STS reports roles without their path, so the row never matches");
+                trace.Add($"aws-auth mapRoles[{withPath.Index}] names this role with a path ({withPath.RoleArn}); STS reports roles without their path, so the row never matches");
         }
         if (_accounts.Contains(identity.AccountId))
         {

@@ -34,10 +34,6 @@ public sealed class RbacPolicy
 
     public Role? FindRole(string ns, string name) => _roles.GetValueOrDefault((ns, name));
 
-    /// <summary>Namespaces that have at least one Role or RoleBinding.</summary>
-    public IEnumerable<string> Namespaces =>
-        Roles.Select(r => r.Namespace).Concat(RoleBindings.Select(b => b.Namespace)).Distinct().Order(StringComparer.Ordinal);
-
     private static IEnumerable<T> LastWins<T, TKey>(IEnumerable<T> items, Func<T, TKey> key) where TKey : notnull
     {
         var map = new Dictionary<TKey, T>();
