@@ -11,55 +11,53 @@ public sealed partial class EksService
     private AuthorizationRequest Authorize(string operation, JsonObject input, OptimisticTransaction tx)
     {
         var action = "eks:" + operation;
+        switch (operation)
         {
-            switch (operation)
+            case "ListClusters" or "ListAccessPolicies":
+                return new AuthorizationRequest(action, "*");
+            case "CreateCluster":
+                return new AuthorizationRequest(action, "*", CreateClusterKeys(input));
+            case "CreateAccessEntry":
             {
-                case "ListClusters" or "ListAccessPolicies":
-                    return new AuthorizationRequest(action, "*");
-                case "CreateCluster":
-                    return new AuthorizationRequest(action, "*", CreateClusterKeys(input));
-                case "CreateAccessEntry":
-                {
-                    var keys = ClusterKeys(tx, input);
-                    keys["eks:principalArn"] = One(Input.String(input, "principalArn"));
-                    keys["eks:accessEntryType"] = One(Input.String(input, "type") ?? AccessEntryTypes.Standard);
-                    AddIfPresent(keys, "eks:username", Input.String(input, "username"));
-                    AddStrings(keys, "eks:kubernetesGroups", SafeStrings(input, "kubernetesGroups"));
-                    AddRequestTags(keys, input);
-                    return new AuthorizationRequest(action, ClusterArnOf(input), keys);
-                }
-                case "CreateNodegroup":
-                {
-                    var keys = ClusterKeys(tx, input);
-                    AddRequestTags(keys, input);
-                    return new AuthorizationRequest(action, ClusterArnOf(input), keys);
-                }
-                case "UpdateClusterConfig":
-                {
-                    var keys = ClusterKeys(tx, input);
-                    if (Input.Object(input, "accessConfig") is { } access)
-                        AddIfPresent(keys, "eks:authenticationMode", Input.String(access, "authenticationMode"));
-                    return new AuthorizationRequest(action, ClusterArnOf(input), keys);
-                }
-                case "DescribeCluster" or "DeleteCluster" or "ListAccessEntries" or "ListNodegroups" or "ListUpdates" or "DescribeUpdate":
-                    return new AuthorizationRequest(action, ClusterArnOf(input), ClusterKeys(tx, input));
-                case "DescribeAccessEntry" or "UpdateAccessEntry" or "DeleteAccessEntry" or "AssociateAccessPolicy"
-                    or "DisassociateAccessPolicy" or "ListAssociatedAccessPolicies":
-                    return AccessEntryRequest(tx, action, operation, input);
-                case "DescribeNodegroup" or "DeleteNodegroup" or "UpdateNodegroupConfig":
-                {
-                    var cluster = SafeClusterName(input);
-                    var name = Input.String(input, "nodegroupName") ?? "";
-                    var nodegroup = FindNodegroup(tx, cluster, name);
-                    var keys = new Dictionary<string, IReadOnlyList<string>>();
-                    if (nodegroup is not null) AddResourceTags(keys, nodegroup.Tags);
-                    return new AuthorizationRequest(action, nodegroup?.Arn ?? EksNames.NodegroupArn(Options, cluster, name, "*"), keys);
-                }
-                case "TagResource" or "UntagResource" or "ListTagsForResource":
-                    return TagRequest(tx, action, operation, input);
-                default:
-                    return new AuthorizationRequest(action, "*");
+                var keys = ClusterKeys(tx, input);
+                keys["eks:principalArn"] = One(Input.String(input, "principalArn"));
+                keys["eks:accessEntryType"] = One(Input.String(input, "type") ?? AccessEntryTypes.Standard);
+                AddIfPresent(keys, "eks:username", Input.String(input, "username"));
+                AddStrings(keys, "eks:kubernetesGroups", SafeStrings(input, "kubernetesGroups"));
+                AddRequestTags(keys, input);
+                return new AuthorizationRequest(action, ClusterArnOf(input), keys);
             }
+            case "CreateNodegroup":
+            {
+                var keys = ClusterKeys(tx, input);
+                AddRequestTags(keys, input);
+                return new AuthorizationRequest(action, ClusterArnOf(input), keys);
+            }
+            case "UpdateClusterConfig":
+            {
+                var keys = ClusterKeys(tx, input);
+                if (Input.Object(input, "accessConfig") is { } access)
+                    AddIfPresent(keys, "eks:authenticationMode", Input.String(access, "authenticationMode"));
+                return new AuthorizationRequest(action, ClusterArnOf(input), keys);
+            }
+            case "DescribeCluster" or "DeleteCluster" or "ListAccessEntries" or "ListNodegroups" or "ListUpdates" or "DescribeUpdate":
+                return new AuthorizationRequest(action, ClusterArnOf(input), ClusterKeys(tx, input));
+            case "DescribeAccessEntry" or "UpdateAccessEntry" or "DeleteAccessEntry" or "AssociateAccessPolicy"
+                or "DisassociateAccessPolicy" or "ListAssociatedAccessPolicies":
+                return AccessEntryRequest(tx, action, operation, input);
+            case "DescribeNodegroup" or "DeleteNodegroup" or "UpdateNodegroupConfig":
+            {
+                var cluster = SafeClusterName(input);
+                var name = Input.String(input, "nodegroupName") ?? "";
+                var nodegroup = FindNodegroup(tx, cluster, name);
+                var keys = new Dictionary<string, IReadOnlyList<string>>();
+                if (nodegroup is not null) AddResourceTags(keys, nodegroup.Tags);
+                return new AuthorizationRequest(action, nodegroup?.Arn ?? EksNames.NodegroupArn(Options, cluster, name, "*"), keys);
+            }
+            case "TagResource" or "UntagResource" or "ListTagsForResource":
+                return TagRequest(tx, action, operation, input);
+            default:
+                return new AuthorizationRequest(action, "*");
         }
     }
 

@@ -78,70 +78,68 @@ public sealed partial class StsService : IAwsService
         var caller = context.Caller;
         var mfa = (input.Has("SerialNumber") && input.Has("TokenCode")) || (caller.Type == PrincipalType.User && caller.MfaPresent);
 
+        var role = FindRole(state, roleArn);
+        var subject = IamAuthorizer.Resolve(state, caller, context, TrustPolicyEvaluator.AssumeRoleAction);
+        if (role is null || subject is null) throw AccessDenied(caller, roleArn);
+
+        var actualArn = state.Arns.Role(role.Path, role.RoleName);
+        var keys = IamAuthorizer.Keys(subject, new AuthorizationRequest(TrustPolicyEvaluator.AssumeRoleAction, actualArn, RequestKeys(input, tags, sessionName)), context);
+        if (mfa) keys.Set(GlobalConditionKeys.MultiFactorAuthPresent, ContextValue.Of(true));
+        var trust = _account.Trust.Of(role);
+        var decision = TrustPolicyEvaluator.EvaluateAssumeRole(trust, actualArn, TrustCaller.ForPrincipal(caller.Arn), subject.Policies.Identity, keys);
+        if (!decision.IsAllowed || !LimitsAllow(subject, decision, actualArn, caller, keys))
+            throw new AwsServiceException("AccessDenied", TrustPolicyEvaluator.AccessDeniedMessage(decision, caller.Arn, roleArn), 403);
+        if (tags.Count > 0)
         {
-            var role = FindRole(state, roleArn);
-            var subject = IamAuthorizer.Resolve(state, caller, context, TrustPolicyEvaluator.AssumeRoleAction);
-            if (role is null || subject is null) throw AccessDenied(caller, roleArn);
-
-            var actualArn = state.Arns.Role(role.Path, role.RoleName);
-            var keys = IamAuthorizer.Keys(subject, new AuthorizationRequest(TrustPolicyEvaluator.AssumeRoleAction, actualArn, RequestKeys(input, tags, sessionName)), context);
-            if (mfa) keys.Set(GlobalConditionKeys.MultiFactorAuthPresent, ContextValue.Of(true));
-            var trust = _account.Trust.Of(role);
-            var decision = TrustPolicyEvaluator.EvaluateAssumeRole(trust, actualArn, TrustCaller.ForPrincipal(caller.Arn), subject.Policies.Identity, keys);
-            if (!decision.IsAllowed || !LimitsAllow(subject, decision, actualArn, caller, keys))
-                throw new AwsServiceException("AccessDenied", TrustPolicyEvaluator.AccessDeniedMessage(decision, caller.Arn, roleArn), 403);
-            if (tags.Count > 0)
-            {
-                // Passing session tags is a separate permission the trust policy must grant as well.
-                var tagging = TrustPolicyEvaluator.EvaluateAssumeRole(trust, actualArn, TrustCaller.ForPrincipal(caller.Arn), subject.Policies.Identity, keys, TagSessionAction);
-                if (!tagging.IsAllowed)
-                    throw new AwsServiceException("AccessDenied", TrustPolicyEvaluator.AccessDeniedMessage(tagging, caller.Arn, roleArn, TagSessionAction), 403);
-            }
-
-            int duration;
-            if (caller.Type == PrincipalType.AssumedRole)
-            {
-                if (requested > ChainedSessionLimit)
-                    throw Validation("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.");
-                duration = requested ?? DefaultAssumeRoleDuration;
-            }
-            else
-            {
-                if (requested > role.MaxSessionDuration) throw Validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
-                duration = requested ?? DefaultAssumeRoleDuration;
-            }
-
-            var packed = PackedPolicySize(sessionPolicy, policyArns, tags);
-            if (packed > 100)
-                throw new AwsServiceException("PackedPolicyTooLarge", $"Packed policy consumes {packed}% of allotted space, please use smaller policy.", 400);
-
-            var session = NewSession(context, duration) with
-            {
-                Kind = SessionKind.AssumedRole,
-                PrincipalId = role.RoleId,
-                PrincipalName = role.RoleName,
-                SessionName = sessionName,
-                MfaPresent = mfa,
-                SourceIdentity = input.String("SourceIdentity"),
-                SessionPolicy = sessionPolicy,
-                SessionPolicyArns = policyArns,
-                Tags = tags,
-            };
-            Store(state, session, context.Now);
-
-            var output = new JsonObject
-            {
-                ["Credentials"] = CredentialsShape(session),
-                ["AssumedRoleUser"] = new JsonObject
-                {
-                    ["AssumedRoleId"] = $"{role.RoleId}:{sessionName}",
-                    ["Arn"] = state.Arns.AssumedRole(role.RoleName, sessionName),
-                },
-            };
-            if (sessionPolicy is not null || policyArns.Length > 0 || tags.Count > 0) output["PackedPolicySize"] = packed;
-            if (session.SourceIdentity is { } sourceIdentity) output["SourceIdentity"] = sourceIdentity;
-            return output;
+            // Passing session tags is a separate permission the trust policy must grant as well.
+            var tagging = TrustPolicyEvaluator.EvaluateAssumeRole(trust, actualArn, TrustCaller.ForPrincipal(caller.Arn), subject.Policies.Identity, keys, TagSessionAction);
+            if (!tagging.IsAllowed)
+                throw new AwsServiceException("AccessDenied", TrustPolicyEvaluator.AccessDeniedMessage(tagging, caller.Arn, roleArn, TagSessionAction), 403);
         }
+
+        int duration;
+        if (caller.Type == PrincipalType.AssumedRole)
+        {
+            if (requested > ChainedSessionLimit)
+                throw Validation("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.");
+            duration = requested ?? DefaultAssumeRoleDuration;
+        }
+        else
+        {
+            if (requested > role.MaxSessionDuration) throw Validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
+            duration = requested ?? DefaultAssumeRoleDuration;
+        }
+
+        var packed = PackedPolicySize(sessionPolicy, policyArns, tags);
+        if (packed > 100)
+            throw new AwsServiceException("PackedPolicyTooLarge", $"Packed policy consumes {packed}% of allotted space, please use smaller policy.", 400);
+
+        var session = NewSession(context, duration) with
+        {
+            Kind = SessionKind.AssumedRole,
+            PrincipalId = role.RoleId,
+            PrincipalName = role.RoleName,
+            SessionName = sessionName,
+            MfaPresent = mfa,
+            SourceIdentity = input.String("SourceIdentity"),
+            SessionPolicy = sessionPolicy,
+            SessionPolicyArns = policyArns,
+            Tags = tags,
+        };
+        Store(state, session, context.Now);
+
+        var output = new JsonObject
+        {
+            ["Credentials"] = CredentialsShape(session),
+            ["AssumedRoleUser"] = new JsonObject
+            {
+                ["AssumedRoleId"] = $"{role.RoleId}:{sessionName}",
+                ["Arn"] = state.Arns.AssumedRole(role.RoleName, sessionName),
+            },
+        };
+        if (sessionPolicy is not null || policyArns.Length > 0 || tags.Count > 0) output["PackedPolicySize"] = packed;
+        if (session.SourceIdentity is { } sourceIdentity) output["SourceIdentity"] = sourceIdentity;
+        return output;
     }
 
     /// <summary>
@@ -210,23 +208,21 @@ public sealed partial class StsService : IAwsService
             : requested ?? DefaultSessionTokenDuration;
         var mfa = input.Has("SerialNumber") && input.Has("TokenCode");
 
+        string? userId = null;
+        if (caller.Type == PrincipalType.User)
         {
-            string? userId = null;
-            if (caller.Type == PrincipalType.User)
-            {
-                var user = state.UserById(caller.UserId) ?? throw new AwsServiceException("InvalidClientTokenId", "The security token included in the request is invalid.", 403);
-                userId = user.UserId;
-            }
-            var session = NewSession(context, duration) with
-            {
-                Kind = caller.Type == PrincipalType.Root ? SessionKind.Root : SessionKind.User,
-                PrincipalId = userId,
-                PrincipalName = caller.PrincipalName,
-                MfaPresent = mfa,
-            };
-            Store(state, session, context.Now);
-            return new JsonObject { ["Credentials"] = CredentialsShape(session) };
+            var user = state.UserById(caller.UserId) ?? throw new AwsServiceException("InvalidClientTokenId", "The security token included in the request is invalid.", 403);
+            userId = user.UserId;
         }
+        var session = NewSession(context, duration) with
+        {
+            Kind = caller.Type == PrincipalType.Root ? SessionKind.Root : SessionKind.User,
+            PrincipalId = userId,
+            PrincipalName = caller.PrincipalName,
+            MfaPresent = mfa,
+        };
+        Store(state, session, context.Now);
+        return new JsonObject { ["Credentials"] = CredentialsShape(session) };
     }
 
     private static JsonObject GetAccessKeyInfo(OperationInput input, OperationContext context, IamState state)
