@@ -33,6 +33,8 @@ public sealed class RecordingStore : IStore
 
     public ValueTask CompactAsync(long revision, CancellationToken cancellationToken = default) => _inner.CompactAsync(revision, cancellationToken);
 
+    public ValueTask ResetAsync(CancellationToken cancellationToken = default) => _inner.ResetAsync(cancellationToken);
+
     public ValueTask DisposeAsync() => _inner.DisposeAsync();
 }
 
