@@ -14,8 +14,8 @@ namespace Turnstile.Benchmarks;
 
 /// <summary>
 /// Does a write cost more as state grows? Signed CreateUser calls on distinct names, over HTTP to the AWS endpoint of
-/// one replica on the given store, from concurrent clients: first on an empty store, then with 50,000 users in it,
-/// in the same run. Usage: <c>create-user-load STORE [--existing N] [--seconds S] [--clients C]</c> (STORE as
+/// one replica on the given store, from concurrent clients: first on an empty store (after a warm-up run that adds a
+/// few hundred users), then with 50,000 users in it, in the same run. Usage: <c>create-user-load STORE [--existing N] [--seconds S] [--clients C]</c> (STORE as
 /// <c>--store</c> takes it; it is emptied first).
 /// </summary>
 public static class CreateUserLoad
@@ -39,6 +39,7 @@ public static class CreateUserLoad
         await using var host = new EmulatorHost(runtime.HostOptions());
         await host.StartAsync();
 
+        await Measure(host.Endpoint, "warm", Math.Max(1, seconds / 2), clients);
         var empty = await Measure(host.Endpoint, "empty", seconds, clients);
         var seeded = await Seed(runtime, existing);
         var full = await Measure(host.Endpoint, "full", seconds, clients);
