@@ -49,7 +49,8 @@ public sealed class InMemoryStore : IStore
         {
             (revision, after) = ListPaging.Resolve(request, _revision, _compacted);
             data = _data;
-            changedSince = revision == _revision ? [] : _history.GetRange(FirstAfter(revision), _history.Count - FirstAfter(revision));
+            var firstChange = revision == _revision ? _history.Count : FirstAfter(revision);
+            changedSince = _history.GetRange(firstChange, _history.Count - firstChange);
         }
         var atRevision = ValuesAt(data, changedSince, request.Prefix, after, revision);
         var items = (request.Limit > 0 ? atRevision.Take(request.Limit + 1) : atRevision).ToList();

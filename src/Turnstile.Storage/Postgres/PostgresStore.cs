@@ -155,7 +155,7 @@ public sealed class PostgresStore : IStore, IChangeLog
             await using var batch = Batch(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", "SELECT revision, compacted FROM meta WHERE id = 1", items, "COMMIT");
             var query = batch.BatchCommands[2];
             Bind(query, range);
-            query.Parameters.AddWithValue("revision", tokenRevision ?? 0);
+            if (tokenRevision is { } at) query.Parameters.AddWithValue("revision", at);
             query.Parameters.Add(new NpgsqlParameter("limit", NpgsqlDbType.Bigint) { Value = request.Limit > 0 ? request.Limit + 1L : DBNull.Value });
             await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             var meta = await ReadMetaRowAsync(reader, cancellationToken).ConfigureAwait(false);
