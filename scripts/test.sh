@@ -1,12 +1,28 @@
 #!/usr/bin/env bash
 # Runs every test project of the solution and prints one closing line: "N passed, N failed, N skipped".
-# End-to-end tests drive the real `aws` CLI and `kubectl` found on PATH.
+# End-to-end tests drive the real `aws` CLI and `kubectl` found on PATH; the store tests need PostgreSQL (see below).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+started_postgres=
+cleanup() {
+  rm -f "$log"
+  if [ -n "$started_postgres" ]; then bash scripts/postgres-test.sh stop || true; fi
+}
+trap cleanup EXIT
+
+# The PostgreSQL tests use the server TURNSTILE_TEST_POSTGRES names; without one, start the throwaway test cluster
+# (scripts/postgres-test.sh) for this run. If it cannot start, those tests fail and say why.
+if [ -z "${TURNSTILE_TEST_POSTGRES:-}" ]; then
+  if bash scripts/postgres-test.sh status >/dev/null 2>&1; then
+    eval "$(bash scripts/postgres-test.sh status 2>/dev/null)"
+  elif exports=$(bash scripts/postgres-test.sh start); then
+    eval "$exports"
+    started_postgres=1
+  fi
+fi
 if ! dotnet build Turnstile.sln -c Release -nologo -v quiet >"$log" 2>&1; then
   cat "$log"
   echo "build failed"

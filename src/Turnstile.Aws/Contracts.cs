@@ -1,4 +1,5 @@
 using Turnstile.Core.Arns;
+using Turnstile.State;
 
 namespace Turnstile.Aws;
 
@@ -11,10 +12,10 @@ public sealed record ResolvedCredentials(
     bool Active,
     Caller Caller);
 
-/// <summary>Looks up access keys (IAM user keys and STS session keys). Implemented by the IAM/STS emulator.</summary>
+/// <summary>Looks up access keys (IAM user keys and STS session keys) in the call's state. Implemented by the IAM/STS emulator.</summary>
 public interface ICredentialSource
 {
-    bool TryResolve(string accessKeyId, out ResolvedCredentials credentials);
+    bool TryResolve(OptimisticTransaction state, string accessKeyId, out ResolvedCredentials credentials);
 }
 
 /// <summary>The result of IAM policy enforcement for one call.</summary>
@@ -29,15 +30,15 @@ public sealed record AuthorizationOutcome(bool Allowed, string? DenialMessage = 
 /// </summary>
 public interface IRequestAuthorizer
 {
-    AuthorizationOutcome Authorize(AuthorizationRequest request, OperationContext context);
+    AuthorizationOutcome Authorize(AuthorizationRequest request, OperationContext context, OptimisticTransaction state);
 }
 
 /// <summary>An IAM principal as other services need it (EKS binds access entries to the unique id).</summary>
 public sealed record PrincipalInfo(string Arn, string UniqueId, PrincipalType Type, string Name, string Path, DateTimeOffset CreatedAt);
 
-/// <summary>Read access to IAM principals for other services. Implemented by the IAM emulator.</summary>
+/// <summary>Read access to IAM principals for other services, in the caller's transaction. Implemented by the IAM emulator.</summary>
 public interface IIamDirectory
 {
     /// <summary>Finds a user or role by its IAM ARN (path included), case-insensitively on the name as IAM does.</summary>
-    PrincipalInfo? FindPrincipal(string arn);
+    PrincipalInfo? FindPrincipal(OptimisticTransaction state, string arn);
 }

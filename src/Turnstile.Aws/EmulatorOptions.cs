@@ -1,4 +1,4 @@
-using Turnstile.Aws.State;
+using Turnstile.State;
 
 namespace Turnstile.Aws;
 
@@ -25,15 +25,15 @@ public sealed record EmulatorOptions
     public bool RealisticLatency { get; init; }
 }
 
-/// <summary>The emulator's shared state: the store, the account options and the one lock all state access takes.</summary>
-public sealed class EmulatorState(IStateStore store, EmulatorOptions options, TimeProvider? clock = null)
+/// <summary>
+/// What every service shares: the replica's state cache (over the revisioned store), the account options and the
+/// clock. There is no lock: each call is an optimistic transaction whose commit compares what it read.
+/// </summary>
+public sealed class EmulatorState(StateCache cache, EmulatorOptions options, TimeProvider? clock = null)
 {
-    public IStateStore Store { get; } = store;
+    public StateCache Cache { get; } = cache;
     public EmulatorOptions Options { get; } = options;
     public TimeProvider Clock { get; } = clock ?? TimeProvider.System;
-    public Lock Sync { get; } = new();
-
-    public StateTransaction Begin() => new(Store);
 
     public DateTimeOffset Now => Clock.GetUtcNow();
 }

@@ -8,6 +8,7 @@ using Turnstile.Core.Arns;
 using Turnstile.Core.Aws.Sigv4;
 using Turnstile.Server.Model;
 using Turnstile.Server.Protocols;
+using Turnstile.State;
 
 namespace Turnstile.Server;
 
@@ -27,10 +28,11 @@ internal sealed record IncomingRequest
 }
 
 /// <summary>
-/// The request path shared by every hosted service: find the service from the SigV4 credential scope, authenticate
-/// (credential lookup, session token, expiry, signature), decode the operation input per the model's protocol,
-/// validate it, run IAM authorization, call the operation and encode its output or error. Holds no lock: services
-/// synchronise themselves.
+/// The request path shared by every hosted service: find the service from the SigV4 credential scope, decode the
+/// operation input per the model's protocol and validate it, then, in one optimistic transaction over the replica's
+/// state, authenticate (credential lookup, session token, expiry, signature), run IAM authorization and call the
+/// operation; finally encode its output or error. Credentials, policies and the operation's data are read at one
+/// revision and the commit compares all of them. Holds no lock.
 /// </summary>
 internal sealed class AwsRequestPipeline
 {
@@ -47,6 +49,7 @@ internal sealed class AwsRequestPipeline
 
     private readonly Dictionary<string, ServiceBinding> _bySigningName = new(StringComparer.Ordinal);
     private readonly List<ServiceBinding> _queryServices = [];
+    private readonly StateCache _state;
     private readonly ICredentialSource _credentials;
     private readonly IRequestAuthorizer? _authorizer;
     private readonly TimeProvider _clock;
@@ -59,6 +62,7 @@ internal sealed class AwsRequestPipeline
 
     public AwsRequestPipeline(EmulatorHostOptions options)
     {
+        _state = options.State;
         _credentials = options.Credentials;
         _authorizer = options.Authorizer;
         _clock = options.Clock;
@@ -85,16 +89,16 @@ internal sealed class AwsRequestPipeline
 
     public IReadOnlyCollection<string> SigningNames => _bySigningName.Keys;
 
-    public WireResponse Process(IncomingRequest request)
+    public async Task<WireResponse> ProcessAsync(IncomingRequest request, CancellationToken cancellationToken = default)
     {
         var requestId = Guid.NewGuid().ToString();
-        var response = ProcessCore(request, requestId);
+        var response = await ProcessCoreAsync(request, requestId, cancellationToken).ConfigureAwait(false);
         var headers = new List<KeyValuePair<string, string>>((response.Headers?.Count ?? 0) + 1) { new("x-amzn-RequestId", requestId) };
         if (response.Headers is not null) headers.AddRange(response.Headers);
         return response with { Headers = headers };
     }
 
-    private WireResponse ProcessCore(IncomingRequest request, string requestId)
+    private async Task<WireResponse> ProcessCoreAsync(IncomingRequest request, string requestId, CancellationToken cancellationToken)
     {
         var http = new SigV4HttpRequest
         {
@@ -123,7 +127,8 @@ internal sealed class AwsRequestPipeline
                     if (FindUnsignedQueryOperation(queryParameters) is { } unsigned)
                     {
                         binding = unsigned;
-                        return Dispatch(unsigned, request, http, Anonymous, _defaultRegion, requestId, wantsJson, queryParameters);
+                        return await DispatchAsync(unsigned, request, http, null, _defaultRegion, requestId, wantsJson, queryParameters, cancellationToken)
+                            .ConfigureAwait(false);
                     }
                 }
                 binding = GuessBinding(http, queryParameters);
@@ -135,8 +140,9 @@ internal sealed class AwsRequestPipeline
                     $"Credential should be scoped to a valid service: '{parsed.Scope.Service}' is not served by this endpoint ({string.Join(", ", _bySigningName.Keys)})."),
                     ProtocolOf(null, http));
 
-            var caller = Authenticate(parsed, binding.Model.Protocol);
-            return Dispatch(binding, request, http, caller, parsed.Scope.Region, requestId, wantsJson, queryParameters);
+            if (CheckTime(parsed, _clock.GetUtcNow()) is { } timeError) throw WireErrors.FromSigV4(timeError, binding.Model.Protocol);
+            return await DispatchAsync(binding, request, http, parsed, parsed.Scope.Region, requestId, wantsJson, queryParameters, cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (AwsServiceException e)
         {
@@ -149,11 +155,10 @@ internal sealed class AwsRequestPipeline
         }
     }
 
-    private Caller Authenticate(SigV4Request parsed, WireProtocol protocol)
+    /// <summary>The signer, resolved in the call's transaction (so a key created through another replica counts at once).</summary>
+    private Caller Authenticate(OptimisticTransaction state, SigV4Request parsed, WireProtocol protocol, DateTimeOffset now)
     {
-        var now = _clock.GetUtcNow();
-        if (CheckTime(parsed, now) is { } timeError) throw WireErrors.FromSigV4(timeError, protocol);
-        if (!_credentials.TryResolve(parsed.AccessKeyId, out var credentials) || !credentials.Active)
+        if (!_credentials.TryResolve(state, parsed.AccessKeyId, out var credentials) || !credentials.Active)
             throw WireErrors.InvalidClientTokenId(protocol);
         if (!SessionTokenMatches(credentials.SessionToken, parsed.SessionToken))
             throw WireErrors.InvalidClientTokenId(protocol);
@@ -190,13 +195,60 @@ internal sealed class AwsRequestPipeline
         return null;
     }
 
-    private WireResponse Dispatch(ServiceBinding binding, IncomingRequest request, SigV4HttpRequest http, Caller caller,
-        string region, string requestId, bool wantsJson, QueryParameters? queryParameters)
+    /// <summary>
+    /// Decodes the call (errors are held back until the signer is authenticated, as AWS reports a bad signature first),
+    /// then authenticates, authorizes and runs it in one transaction.
+    /// </summary>
+    private async Task<WireResponse> DispatchAsync(ServiceBinding binding, IncomingRequest request, SigV4HttpRequest http, SigV4Request? signature,
+        string region, string requestId, bool wantsJson, QueryParameters? queryParameters, CancellationToken cancellationToken)
+    {
+        var protocol = binding.Model.Protocol;
+        OperationModel? operationModel = null;
+        AwsOperation? operation = null;
+        JsonObject input = [];
+        AwsServiceException? invalid = null;
+        try
+        {
+            (operationModel, input) = Decode(binding, request, http, queryParameters);
+            if (!binding.Service.Operations.TryGetValue(operationModel.Name, out operation))
+                throw WireErrors.NotImplemented(protocol, operationModel.Name);
+            if (InputValidator.Validate(operationModel.Input, input) is { } validation)
+                throw WireErrors.Validation(protocol, validation);
+        }
+        catch (AwsServiceException e)
+        {
+            invalid = e;
+        }
+
+        var now = _clock.GetUtcNow();
+        var output = await _state.RunOperationAsync(binding.Service, invalid is null ? operation! : Unresolved, now, state =>
+        {
+            var caller = signature is null ? Anonymous : Authenticate(state, signature, protocol, now);
+            if (invalid is not null) throw invalid;
+            var context = new OperationContext(caller, region, now, requestId, request.SourceIp, request.Secure);
+            if (signature is not null && operation!.Authorize(input, context, state) is { } authorization && _authorizer is not null)
+            {
+                var outcome = _authorizer.Authorize(authorization, context, state);
+                if (!outcome.Allowed)
+                    throw WireErrors.AccessDenied(protocol, outcome.DenialMessage ??
+                        $"User: {caller.Arn} is not authorized to perform: {authorization.Action} on resource: {authorization.Resource}");
+            }
+            return operation!.Handle(input, context, state);
+        }, cancellationToken).ConfigureAwait(false);
+
+        return protocol == WireProtocol.Query
+            ? QueryProtocol.Success(binding.Model, operationModel!, output, requestId, wantsJson)
+            : RestJsonProtocol.Success(operationModel!, output);
+    }
+
+    /// <summary>Stands in for a call that could not be decoded: it only authenticates, then reports why.</summary>
+    private static readonly AwsOperation Unresolved = new("", (_, _, _) => null, (_, _, _) => [], ReadOnly: true);
+
+    private static (OperationModel Operation, JsonObject Input) Decode(ServiceBinding binding, IncomingRequest request, SigV4HttpRequest http,
+        QueryParameters? queryParameters)
     {
         var model = binding.Model;
         var protocol = model.Protocol;
-        OperationModel operationModel;
-        JsonObject input;
         if (protocol == WireProtocol.Query)
         {
             var parameters = queryParameters ?? ReadQueryParameters(http);
@@ -204,40 +256,17 @@ internal sealed class AwsRequestPipeline
                 throw WireErrors.MalformedRequest(protocol, "The request parameters are not valid form encoding or UTF-8.");
             if (!parameters.Values.TryGetValue("Action", out var action) || action.Length == 0)
                 throw new AwsServiceException("MissingAction", "The request is missing an action or a required parameter.");
-            if (!model.Operations.TryGetValue(action, out operationModel!))
+            if (!model.Operations.TryGetValue(action, out var operationModel))
             {
                 parameters.Values.TryGetValue("Version", out var version);
                 throw new AwsServiceException("InvalidAction", $"Could not find operation {action} for version {version ?? ""}");
             }
-            input = QueryProtocol.ReadInput(operationModel.Input, parameters.Values);
+            return (operationModel, QueryProtocol.ReadInput(operationModel.Input, parameters.Values));
         }
-        else
-        {
-            if (!binding.Router!.TryMatch(request.Method, request.RawPath, out var matched, out var labels))
-                throw WireErrors.UnknownOperation(request.Method, request.RawPath);
-            operationModel = matched!;
-            input = RestJsonProtocol.ReadInput(operationModel.Input,
-                new RestRequest(request.Method, request.RawPath, request.RawQuery, http.GetHeader, request.Body), labels);
-        }
-
-        if (!binding.Service.Operations.TryGetValue(operationModel.Name, out var operation))
-            throw WireErrors.NotImplemented(protocol, operationModel.Name);
-        if (InputValidator.Validate(operationModel.Input, input) is { } validation)
-            throw WireErrors.Validation(protocol, validation);
-
-        var context = new OperationContext(caller, region, _clock.GetUtcNow(), requestId, request.SourceIp, request.Secure);
-        if (!ReferenceEquals(caller, Anonymous) && operation.Authorize(input, context) is { } authorization && _authorizer is not null)
-        {
-            var outcome = _authorizer.Authorize(authorization, context);
-            if (!outcome.Allowed)
-                throw WireErrors.AccessDenied(protocol, outcome.DenialMessage ??
-                    $"User: {caller.Arn} is not authorized to perform: {authorization.Action} on resource: {authorization.Resource}");
-        }
-
-        var output = operation.Handle(input, context);
-        return protocol == WireProtocol.Query
-            ? QueryProtocol.Success(model, operationModel, output, requestId, wantsJson)
-            : RestJsonProtocol.Success(operationModel, output);
+        if (!binding.Router!.TryMatch(request.Method, request.RawPath, out var matched, out var labels))
+            throw WireErrors.UnknownOperation(request.Method, request.RawPath);
+        return (matched!, RestJsonProtocol.ReadInput(matched!.Input,
+            new RestRequest(request.Method, request.RawPath, request.RawQuery, http.GetHeader, request.Body), labels));
     }
 
     private WireResponse ErrorResponse(ServiceBinding? binding, SigV4HttpRequest http, AwsServiceException error, bool wantsJson, string requestId)

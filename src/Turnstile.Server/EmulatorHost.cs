@@ -99,7 +99,7 @@ public sealed class EmulatorHost : IAsyncDisposable
                 foreach (var value in values)
                     headers.Add(new HttpHeader(name, value ?? ""));
 
-            var response = _pipeline.Process(new IncomingRequest
+            var response = await _pipeline.ProcessAsync(new IncomingRequest
             {
                 Method = request.Method,
                 RawPath = rawPath,
@@ -109,7 +109,7 @@ public sealed class EmulatorHost : IAsyncDisposable
                 BodyTooLarge = tooLarge,
                 SourceIp = context.Connection.RemoteIpAddress?.ToString() ?? "127.0.0.1",
                 Secure = request.IsHttps,
-            });
+            }, context.RequestAborted).ConfigureAwait(false);
 
             var http = context.Response;
             http.StatusCode = response.StatusCode;

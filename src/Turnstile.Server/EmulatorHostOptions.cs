@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Turnstile.Aws;
+using Turnstile.State;
 
 namespace Turnstile.Server;
 
@@ -19,6 +20,9 @@ public sealed record EmulatorHostOptions
     /// <c>eks</c>) unless <see cref="Models"/> supplies one for its signing name.
     /// </summary>
     public IReadOnlyList<IAwsService> Services { get; init; } = [];
+
+    /// <summary>The replica's state cache: every call runs as one optimistic transaction over it.</summary>
+    public required StateCache State { get; init; }
 
     /// <summary>Resolves access key ids to secrets and callers (the IAM/STS emulator).</summary>
     public required ICredentialSource Credentials { get; init; }

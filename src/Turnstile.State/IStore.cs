@@ -34,4 +34,11 @@ public interface IStore : IAsyncDisposable
 
     /// <summary>Forgets the change history up to and including <paramref name="revision"/>.</summary>
     ValueTask CompactAsync(long revision, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Empties the store (<c>turnstile reset</c>): every key and the whole change history go. The revision still
+    /// grows by one, and watchers (here and on other replicas) end with <see cref="RevisionCompactedException"/>,
+    /// so caches relist and see the empty store.
+    /// </summary>
+    ValueTask ResetAsync(CancellationToken cancellationToken = default);
 }

@@ -42,38 +42,51 @@ public sealed class InMemoryStore : IStore
     public ValueTask<ListResult> ListAsync(ListRequest request, CancellationToken cancellationToken = default)
     {
         ImmutableSortedDictionary<string, KeyValue> data;
-        long revision, compacted;
+        List<WatchEvent> changedSince;
+        long revision;
+        string? after;
         lock (_sync)
         {
+            (revision, after) = ListPaging.Resolve(request, _revision, _compacted);
             data = _data;
-            revision = _revision;
-            compacted = _compacted;
+            var firstChange = revision == _revision ? _history.Count : FirstAfter(revision);
+            changedSince = _history.GetRange(firstChange, _history.Count - firstChange);
         }
-        string? after = null;
-        if (request.Continue is { } token)
-        {
-            var decoded = ContinueToken.Decode(token, request.Prefix);
-            if (decoded.Revision < compacted) throw new RevisionCompactedException(decoded.Revision, compacted);
-            after = decoded.LastKey;
-            revision = decoded.Revision;
-        }
-        return ValueTask.FromResult(Page(data, request.Prefix, after, request.Limit, revision));
+        var atRevision = ValuesAt(data, changedSince, request.Prefix, after, revision);
+        var items = (request.Limit > 0 ? atRevision.Take(request.Limit + 1) : atRevision).ToList();
+        return ValueTask.FromResult(ListPaging.Page(items, request.Limit, revision,
+            last => ValuesAt(data, changedSince, request.Prefix, last, revision).LongCount()));
     }
 
-    /// <summary>A page of <paramref name="data"/> under <paramref name="prefix"/>, after the key <paramref name="after"/>.</summary>
-    internal static ListResult Page(ImmutableSortedDictionary<string, KeyValue> data, string prefix, string? after, int limit, long revision)
+    /// <summary>
+    /// The values under <paramref name="prefix"/> after the key <paramref name="after"/> as they were at
+    /// <paramref name="revision"/>, in key order, given <paramref name="changedSince"/> (the history after it).
+    /// </summary>
+    private static IEnumerable<KeyValue> ValuesAt(ImmutableSortedDictionary<string, KeyValue> data, List<WatchEvent> changedSince, string prefix,
+        string? after, long revision)
     {
-        var items = new List<KeyValue>(limit > 0 ? Math.Min(limit, 1024) : 16);
-        var remaining = 0L;
-        foreach (var (key, value) in RangeFrom(data, after ?? prefix))
+        bool InRange(string key) => key.StartsWith(prefix, StringComparison.Ordinal) && (after is null || StateKey.Comparer.Compare(key, after) > 0);
+        var unchanged = RangeFrom(data, after ?? prefix)
+            .TakeWhile(p => p.Key.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(p => p.Value)
+            .Where(v => v.ModRevision <= revision && InRange(v.Key));
+        if (changedSince.Count == 0) return unchanged;
+        // The first change of a key after the revision holds its value at the revision (null: it did not exist).
+        var older = new SortedDictionary<string, KeyValue?>(StateKey.Comparer);
+        foreach (var e in changedSince)
+            if (InRange(e.Key)) older.TryAdd(e.Key, e.Previous);
+        return ListPaging.Merge(unchanged, older.Values.OfType<KeyValue>());
+    }
+
+    private int FirstAfter(long revision)
+    {
+        int lo = 0, hi = _history.Count;
+        while (lo < hi)
         {
-            if (!key.StartsWith(prefix, StringComparison.Ordinal)) break;
-            if (after is not null && StateKey.Comparer.Compare(key, after) <= 0) continue;
-            if (limit > 0 && items.Count == limit) remaining++;
-            else items.Add(value);
+            var mid = (lo + hi) / 2;
+            if (_history[mid].Revision <= revision) lo = mid + 1; else hi = mid;
         }
-        var next = remaining > 0 ? new ContinueToken(revision, items[^1].Key).Encode() : null;
-        return new ListResult(items, revision, next, remaining > 0 ? remaining : null);
+        return lo;
     }
 
     // ImmutableSortedDictionary has no range seek; a linear skip is fine for the sizes tests and --store memory hold.
@@ -85,40 +98,19 @@ public sealed class InMemoryStore : IStore
         TxnValidation.CheckDistinctKeys(request);
         lock (_sync)
         {
-            foreach (var compare in request.Compares)
-                if (!Holds(compare)) return ValueTask.FromResult(new TxnResult(false, _revision, compare));
+            var data = _data;
+            KeyValue? Current(string key) => data.GetValueOrDefault(key);
+            if (TxnPlanner.FirstFailed(request, Current) is { } failed) return ValueTask.FromResult(new TxnResult(false, _revision, failed));
 
             var revision = _revision + 1;
-            var builder = _data.ToBuilder();
-            var events = new List<WatchEvent>();
-            foreach (var operation in request.Operations)
-            {
-                switch (operation)
-                {
-                    case Put put:
-                        var previous = builder.GetValueOrDefault(put.Key);
-                        var current = new KeyValue(put.Key, put.Value, previous?.CreateRevision ?? revision, revision);
-                        builder[put.Key] = current;
-                        events.Add(new WatchEvent(WatchEventType.Put, put.Key, revision, current, previous));
-                        break;
-                    case Delete delete:
-                        if (builder.TryGetValue(delete.Key, out var deleted))
-                        {
-                            builder.Remove(delete.Key);
-                            events.Add(new WatchEvent(WatchEventType.Delete, delete.Key, revision, null, deleted));
-                        }
-                        break;
-                    case DeletePrefix range:
-                        foreach (var (key, value) in RangeFrom(_data, range.Prefix).TakeWhile(p => p.Key.StartsWith(range.Prefix, StringComparison.Ordinal)))
-                        {
-                            builder.Remove(key);
-                            events.Add(new WatchEvent(WatchEventType.Delete, key, revision, null, value));
-                        }
-                        break;
-                }
-            }
+            var events = TxnPlanner.Events(request, revision, Current,
+                prefix => RangeFrom(data, prefix).TakeWhile(p => p.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(p => p.Value));
             if (events.Count == 0) return ValueTask.FromResult(new TxnResult(true, _revision));
 
+            var builder = data.ToBuilder();
+            foreach (var e in events)
+                if (e.Current is { } put) builder[e.Key] = put;
+                else builder.Remove(e.Key);
             _data = builder.ToImmutable();
             _revision = revision;
             _history.AddRange(events);
@@ -128,15 +120,6 @@ public sealed class InMemoryStore : IStore
             return ValueTask.FromResult(new TxnResult(true, revision));
         }
     }
-
-    private bool Holds(Compare compare) => compare switch
-    {
-        KeyAbsent absent => !_data.ContainsKey(absent.Key),
-        KeyAtRevision at => at.ModRevision == 0
-            ? !_data.ContainsKey(at.Key)
-            : _data.TryGetValue(at.Key, out var kv) && kv.ModRevision == at.ModRevision,
-        _ => throw new ArgumentException("unknown compare " + compare.GetType().Name),
-    };
 
     private void TrimHistory()
     {
@@ -187,6 +170,20 @@ public sealed class InMemoryStore : IStore
             var upTo = Math.Min(revision, _revision);
             _history.RemoveAll(e => e.Revision <= upTo);
             _compacted = upTo;
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask ResetAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_sync)
+        {
+            _data = _data.Clear();
+            _history.Clear();
+            _revision++;
+            _compacted = _revision;
+            foreach (var watcher in _watchers) watcher.Channel.Writer.TryComplete(new RevisionCompactedException(_revision - 1, _compacted));
+            _watchers.Clear();
         }
         return ValueTask.CompletedTask;
     }

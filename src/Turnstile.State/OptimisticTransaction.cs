@@ -66,14 +66,15 @@ public static class OptimisticRunner
     /// <summary>
     /// Runs <paramref name="body"/> on a view (a fresh one when <paramref name="fresh"/>: it includes every write any
     /// replica committed before the call) and commits its writes; when something it read changed, runs it again
-    /// on newer state. Exceptions from the body (validation errors) propagate and nothing is written.
+    /// on the state the cache has caught up to (which includes the conflicting commit). Exceptions from the body (validation errors) propagate and nothing is written.
     /// </summary>
     public static async Task<TResult> RunAsync<TResult>(this StateCache cache, Func<OptimisticTransaction, TResult> body, bool fresh = true,
         int attempts = DefaultAttempts, CancellationToken cancellationToken = default)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var view = fresh || attempt > 1 ? await cache.ReadFreshAsync(cancellationToken).ConfigureAwait(false) : cache.Current;
+            // After a conflict the cache already holds the revision the failed compare was evaluated at.
+            var view = fresh && attempt == 1 ? await cache.ReadFreshAsync(cancellationToken).ConfigureAwait(false) : cache.Current;
             var transaction = new OptimisticTransaction(view);
             var result = body(transaction);
             if (!transaction.HasWrites) return result;

@@ -113,10 +113,16 @@ public sealed class StateCache : IAsyncDisposable
     private async Task PumpAsync()
     {
         var delay = TimeSpan.FromMilliseconds(50);
+        var relist = false;
         while (!_stop.IsCancellationRequested)
         {
             try
             {
+                if (relist)
+                {
+                    await ReloadAsync().ConfigureAwait(false);
+                    relist = false;
+                }
                 await foreach (var batch in _store.WatchAsync("/", _current.Revision, _stop.Token).ConfigureAwait(false))
                 {
                     Apply(batch);
@@ -130,11 +136,12 @@ public sealed class StateCache : IAsyncDisposable
             catch (RevisionCompactedException)
             {
                 // Fell behind the store's history: start over from a full read, as a reflector relists.
-                await ReloadAsync().ConfigureAwait(false);
+                relist = true;
             }
             catch (Exception) when (!_stop.IsCancellationRequested)
             {
-                // The store is unreachable for now (a database restart): retry with backoff; readers keep the last state.
+                // The store is unreachable for now (a database restart): retry with backoff (a relist too, if one
+                // was due); readers keep the last state.
                 try { await Task.Delay(delay, _stop.Token).ConfigureAwait(false); }
                 catch (OperationCanceledException) { return; }
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));

@@ -7,6 +7,7 @@ var root = new RootCommand("Turnstile: Amazon EKS access (IAM, aws-auth, access 
     AccessCommands.WhoAmI(),
     AccessCommands.Explain(),
     ServeCommand.Create(),
+    ResetCommand.Create(),
     EnvCommand.Create(),
 };
 

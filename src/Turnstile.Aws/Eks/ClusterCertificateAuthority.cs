@@ -18,10 +18,11 @@ public sealed class ClusterCertificateAuthority
     {
         CertificatePem = certificatePem;
         PrivateKeyPem = privateKeyPem;
+        CertificateAuthorityData = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(certificatePem));
     }
 
     /// <summary>What DescribeCluster returns as <c>certificateAuthority.data</c>: base64 of the PEM.</summary>
-    public string CertificateAuthorityData => Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(CertificatePem));
+    public string CertificateAuthorityData { get; }
 
     /// <summary>The CA certificate with its private key (caller disposes).</summary>
     public X509Certificate2 LoadCertificate() => X509Certificate2.CreateFromPem(CertificatePem, PrivateKeyPem);

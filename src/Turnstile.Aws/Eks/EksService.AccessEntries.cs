@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Turnstile.Aws.State;
 using Turnstile.Core.AccessPolicies;
 using Turnstile.Core.Arns;
 using Turnstile.Core.Mapping;
+using Turnstile.State;
 
 namespace Turnstile.Aws.Eks;
 
@@ -22,7 +22,7 @@ public sealed partial class EksService
     private JsonObject CreateAccessEntry(Call call)
     {
         var input = call.Input;
-        var cluster = RequireCluster(ClusterNameOf(input));
+        var cluster = RequireCluster(call.Tx, ClusterNameOf(input));
         var principalArn = Input.RequiredString(input, "principalArn");
         RequireAccessEntries(cluster);
 
@@ -52,31 +52,30 @@ public sealed partial class EksService
         // Principals of other accounts cannot be checked against this emulator's IAM; they are accepted unbound.
         PrincipalInfo? info = null;
         if (principal.Account == Options.AccountId)
-            info = _iam.FindPrincipal(principalArn) ?? throw EksErrors.InvalidParameterError("The specified principalArn is invalid: invalid principal.", cluster.Name);
-        if (_entries.Contains(EntryKey(cluster.Name, principalArn)) ||
-            (info is not null && EntriesOf(cluster.Name).Any(e => e.PrincipalId == info.UniqueId)))
+            info = _iam.FindPrincipal(call.Tx, principalArn) ?? throw EksErrors.InvalidParameterError("The specified principalArn is invalid: invalid principal.", cluster.Name);
+        if (HasEntryFor(call.Tx, cluster.Name, principalArn, info?.UniqueId))
             throw EksErrors.Error(EksErrors.ResourceInUse, "The specified access entry resource is already in use on this cluster.", cluster.Name);
 
         var entry = NewEntry(cluster, principalArn, info?.UniqueId, type, username, AccessEntryTypes.IsNode(type) ? null : groups, [], call.Now, EntryOrigins.User) with
         {
             Tags = tags,
         };
-        call.Tx.Put(_entries, EntryKey(cluster.Name, principalArn), entry);
+        CreateEntry(call.Tx, entry);
         return new JsonObject { ["accessEntry"] = EntryJson(entry) };
     }
 
     private JsonObject DescribeAccessEntry(Call call)
     {
-        var (_, entry) = RequireEntry(call.Input);
+        var (_, entry) = RequireEntry(call.Tx, call.Input);
         return new JsonObject { ["accessEntry"] = EntryJson(entry) };
     }
 
     private JsonObject ListAccessEntries(Call call)
     {
         var input = call.Input;
-        var cluster = RequireCluster(ClusterNameOf(input));
+        var cluster = RequireCluster(call.Tx, ClusterNameOf(input));
         RequireAccessEntries(cluster);
-        IEnumerable<AccessEntryRecord> entries = EntriesOf(cluster.Name);
+        var entries = EntriesOf(call.Tx, cluster.Name);
         if (Input.String(input, "associatedPolicyArn") is { } policyArn)
             entries = entries.Where(e => e.Policies.Any(p => p.PolicyArn == policyArn));
         var (page, next) = Paging.Page(entries.Select(e => e.PrincipalArn), arn => arn, input);
@@ -86,7 +85,7 @@ public sealed partial class EksService
     private JsonObject UpdateAccessEntry(Call call)
     {
         var input = call.Input;
-        var (cluster, entry) = RequireEntry(input, modifies: true);
+        var (cluster, entry) = RequireEntry(call.Tx, input, modifies: true);
         var groups = Input.StringList(input, "kubernetesGroups");
         var username = Input.String(input, "username");
         ValidateUsernameAndGroups(username, groups ?? [], cluster.Name);
@@ -98,24 +97,24 @@ public sealed partial class EksService
             Username = username ?? entry.Username,
             ModifiedAt = call.Now,
         };
-        call.Tx.Put(_entries, EntryKey(cluster.Name, entry.PrincipalArn), updated);
+        SaveEntry(call.Tx, updated);
         return new JsonObject { ["accessEntry"] = EntryJson(updated) };
     }
 
     private JsonObject DeleteAccessEntry(Call call)
     {
-        var (cluster, entry) = RequireEntry(call.Input, modifies: true);
-        call.Tx.Delete(_entries, EntryKey(cluster.Name, entry.PrincipalArn));
+        var (cluster, entry) = RequireEntry(call.Tx, call.Input, modifies: true);
+        DeleteEntry(call.Tx, entry);
         return new JsonObject();
     }
 
     private JsonObject AssociateAccessPolicy(Call call)
     {
         var input = call.Input;
-        var cluster = RequireCluster(ClusterNameOf(input));
+        var cluster = RequireCluster(call.Tx, ClusterNameOf(input));
         var policyArn = Input.RequiredString(input, "policyArn");
         var scope = Input.Object(input, "accessScope") ?? throw EksErrors.Missing("accessScope");
-        var (_, entry) = RequireEntry(input, modifies: true);
+        var (_, entry) = RequireEntry(call.Tx, input, modifies: true);
 
         var scopeType = Input.String(scope, "type") ?? throw EksErrors.Missing("accessScope.type");
         if (scopeType is not (AccessScopeTypes.Cluster or AccessScopeTypes.Namespace))
@@ -148,7 +147,7 @@ public sealed partial class EksService
         var policies = existing is null
             ? entry.Policies.Append(association).ToArray()
             : entry.Policies.Select(p => p.PolicyArn == canonical ? association : p).ToArray();
-        call.Tx.Put(_entries, EntryKey(cluster.Name, entry.PrincipalArn), entry with { Policies = policies });
+        SaveEntry(call.Tx, entry with { Policies = policies });
         return new JsonObject
         {
             ["clusterName"] = cluster.Name,
@@ -160,19 +159,19 @@ public sealed partial class EksService
     private JsonObject DisassociateAccessPolicy(Call call)
     {
         var input = call.Input;
-        var cluster = RequireCluster(ClusterNameOf(input));
+        var cluster = RequireCluster(call.Tx, ClusterNameOf(input));
         var policyArn = Input.RequiredString(input, "policyArn");
-        var (_, entry) = RequireEntry(input, modifies: true);
+        var (_, entry) = RequireEntry(call.Tx, input, modifies: true);
         var canonical = FindPolicy(policyArn)?.ArnIn(Options.Partition) ?? policyArn;
         if (entry.Policies.All(p => p.PolicyArn != canonical))
             throw EksErrors.Error(EksErrors.ResourceNotFound, "The specified policyArn is not associated with the access entry.", cluster.Name);
-        call.Tx.Put(_entries, EntryKey(cluster.Name, entry.PrincipalArn), entry with { Policies = entry.Policies.Where(p => p.PolicyArn != canonical).ToArray() });
+        SaveEntry(call.Tx, entry with { Policies = entry.Policies.Where(p => p.PolicyArn != canonical).ToArray() });
         return new JsonObject();
     }
 
     private JsonObject ListAssociatedAccessPolicies(Call call)
     {
-        var (cluster, entry) = RequireEntry(call.Input);
+        var (cluster, entry) = RequireEntry(call.Tx, call.Input);
         var (page, next) = Paging.Page(entry.Policies.OrderBy(p => p.PolicyArn, StringComparer.Ordinal), p => p.PolicyArn, call.Input);
         var result = new JsonObject
         {
@@ -198,41 +197,32 @@ public sealed partial class EksService
     /// CONFIG_MAP): the creator's admin entry (when bootstrapped), its service-linked role's entry and the node roles
     /// of managed node groups.
     /// </summary>
-    private void AddEksManagedEntries(StateTransaction tx, ClusterRecord cluster, DateTimeOffset at)
+    private void AddEksManagedEntries(OptimisticTransaction tx, ClusterRecord cluster, DateTimeOffset at)
     {
-        var added = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        bool Absent(string arn, string? id) =>
-            !added.Contains(arn) && !_entries.Contains(EntryKey(cluster.Name, arn)) &&
-            (id is null || EntriesOf(cluster.Name).All(e => e.PrincipalId != id));
-        void Add(AccessEntryRecord entry)
+        void AddUnlessBound(string arn, string? id, Func<AccessEntryRecord> entry)
         {
-            added.Add(entry.PrincipalArn);
-            tx.Put(_entries, EntryKey(cluster.Name, entry.PrincipalArn), entry);
+            if (!HasEntryFor(tx, cluster.Name, arn, id)) CreateEntry(tx, entry());
         }
 
-        if (cluster.BootstrapClusterCreatorAdminPermissions && Absent(cluster.CreatorArn, cluster.CreatorPrincipalId))
-            Add(NewEntry(cluster, cluster.CreatorArn, cluster.CreatorPrincipalId, AccessEntryTypes.Standard, null, [],
-                [ClusterAdminPolicy], at, EntryOrigins.ClusterCreator));
+        if (cluster.BootstrapClusterCreatorAdminPermissions)
+            AddUnlessBound(cluster.CreatorArn, cluster.CreatorPrincipalId, () => NewEntry(cluster, cluster.CreatorArn, cluster.CreatorPrincipalId,
+                AccessEntryTypes.Standard, null, [], [ClusterAdminPolicy], at, EntryOrigins.ClusterCreator));
 
         var slr = EksNames.ServiceLinkedRoleArn(Options);
-        var slrId = _iam.FindPrincipal(slr)?.UniqueId;
-        if (Absent(slr, slrId))
-            Add(NewEntry(cluster, slr, slrId, AccessEntryTypes.Standard, ServiceLinkedRoleUsername, [],
-                ServiceLinkedRolePolicies, at, EntryOrigins.ServiceLinkedRole));
+        var slrId = _iam.FindPrincipal(tx, slr)?.UniqueId;
+        AddUnlessBound(slr, slrId, () => NewEntry(cluster, slr, slrId, AccessEntryTypes.Standard, ServiceLinkedRoleUsername, [],
+            ServiceLinkedRolePolicies, at, EntryOrigins.ServiceLinkedRole));
 
-        foreach (var nodegroup in NodegroupsOf(cluster.Name).Where(n => n.Status != NodegroupStatuses.Deleting))
+        foreach (var nodegroup in NodegroupsOf(tx, cluster).Where(n => n.Status != NodegroupStatuses.Deleting))
         {
-            var id = _iam.FindPrincipal(nodegroup.NodeRole)?.UniqueId;
-            if (Absent(nodegroup.NodeRole, id) && !HasEntryForRole(cluster.Name, nodegroup.NodeRole))
-                Add(NodeRoleEntry(cluster, nodegroup, id, at));
+            var id = _iam.FindPrincipal(tx, nodegroup.NodeRole)?.UniqueId;
+            AddUnlessBound(nodegroup.NodeRole, id, () => NodeRoleEntry(cluster, nodegroup, id, at));
         }
     }
 
     private AccessEntryRecord NodeRoleEntry(ClusterRecord cluster, NodegroupRecord nodegroup, string? principalId, DateTimeOffset at) =>
         NewEntry(cluster, nodegroup.NodeRole, principalId, IsWindows(nodegroup.AmiType) ? AccessEntryTypes.Ec2Windows : AccessEntryTypes.Ec2Linux,
             null, null, [], at, EntryOrigins.Nodegroup);
-
-    private bool HasEntryForRole(string cluster, string roleArn) => EntriesOf(cluster).Any(e => SameRole(e.PrincipalArn, roleArn));
 
     /// <summary>A new entry; a null username or group list means EKS's default for the type.</summary>
     private AccessEntryRecord NewEntry(ClusterRecord cluster, string principalArn, string? principalId, string type, string? username,
@@ -265,13 +255,13 @@ public sealed partial class EksService
     }
 
     /// <summary>The cluster and the entry named by <c>principalArn</c>, after the mode (and, for changes, service-linked role) checks.</summary>
-    private (ClusterRecord Cluster, AccessEntryRecord Entry) RequireEntry(JsonObject input, bool modifies = false)
+    private static (ClusterRecord Cluster, AccessEntryRecord Entry) RequireEntry(OptimisticTransaction tx, JsonObject input, bool modifies = false)
     {
-        var cluster = RequireCluster(ClusterNameOf(input));
+        var cluster = RequireCluster(tx, ClusterNameOf(input));
         var principalArn = Input.RequiredString(input, "principalArn");
         RequireAccessEntries(cluster);
         if (modifies) RefuseServiceLinkedRole(principalArn, cluster.Name);
-        var entry = _entries.Find(EntryKey(cluster.Name, principalArn)) ?? throw EksErrors.AccessEntryNotFound(cluster.Name);
+        var entry = FindEntry(tx, cluster.Name, principalArn) ?? throw EksErrors.AccessEntryNotFound(cluster.Name);
         return (cluster, entry);
     }
 

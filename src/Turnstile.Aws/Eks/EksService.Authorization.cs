@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Turnstile.Core.Mapping;
+using Turnstile.State;
 
 namespace Turnstile.Aws.Eks;
 
@@ -7,61 +8,56 @@ namespace Turnstile.Aws.Eks;
 // action requires (cluster, access-entry, nodegroup, or none) and the condition keys it supports.
 public sealed partial class EksService
 {
-    private AuthorizationRequest Authorize(string operation, JsonObject input, OperationContext context)
+    private AuthorizationRequest Authorize(string operation, JsonObject input, OptimisticTransaction tx)
     {
         var action = "eks:" + operation;
-        lock (_state.Sync)
+        switch (operation)
         {
-            // Due work completes first so the check sees what the operation will see (e.g. a just-revealed entry's ARN).
-            SettleDue(EksNames.Millis(context.Now));
-            switch (operation)
+            case "ListClusters" or "ListAccessPolicies":
+                return new AuthorizationRequest(action, "*");
+            case "CreateCluster":
+                return new AuthorizationRequest(action, "*", CreateClusterKeys(input));
+            case "CreateAccessEntry":
             {
-                case "ListClusters" or "ListAccessPolicies":
-                    return new AuthorizationRequest(action, "*");
-                case "CreateCluster":
-                    return new AuthorizationRequest(action, "*", CreateClusterKeys(input));
-                case "CreateAccessEntry":
-                {
-                    var keys = ClusterKeys(input);
-                    keys["eks:principalArn"] = One(Input.String(input, "principalArn"));
-                    keys["eks:accessEntryType"] = One(Input.String(input, "type") ?? AccessEntryTypes.Standard);
-                    AddIfPresent(keys, "eks:username", Input.String(input, "username"));
-                    AddStrings(keys, "eks:kubernetesGroups", SafeStrings(input, "kubernetesGroups"));
-                    AddRequestTags(keys, input);
-                    return new AuthorizationRequest(action, ClusterArnOf(input), keys);
-                }
-                case "CreateNodegroup":
-                {
-                    var keys = ClusterKeys(input);
-                    AddRequestTags(keys, input);
-                    return new AuthorizationRequest(action, ClusterArnOf(input), keys);
-                }
-                case "UpdateClusterConfig":
-                {
-                    var keys = ClusterKeys(input);
-                    if (Input.Object(input, "accessConfig") is { } access)
-                        AddIfPresent(keys, "eks:authenticationMode", Input.String(access, "authenticationMode"));
-                    return new AuthorizationRequest(action, ClusterArnOf(input), keys);
-                }
-                case "DescribeCluster" or "DeleteCluster" or "ListAccessEntries" or "ListNodegroups" or "ListUpdates" or "DescribeUpdate":
-                    return new AuthorizationRequest(action, ClusterArnOf(input), ClusterKeys(input));
-                case "DescribeAccessEntry" or "UpdateAccessEntry" or "DeleteAccessEntry" or "AssociateAccessPolicy"
-                    or "DisassociateAccessPolicy" or "ListAssociatedAccessPolicies":
-                    return AccessEntryRequest(action, operation, input);
-                case "DescribeNodegroup" or "DeleteNodegroup":
-                {
-                    var cluster = SafeClusterName(input);
-                    var name = Input.String(input, "nodegroupName") ?? "";
-                    var nodegroup = _nodegroups.Find(ChildKey(cluster, name));
-                    var keys = new Dictionary<string, IReadOnlyList<string>>();
-                    if (nodegroup is not null) AddResourceTags(keys, nodegroup.Tags);
-                    return new AuthorizationRequest(action, nodegroup?.Arn ?? EksNames.NodegroupArn(Options, cluster, name, "*"), keys);
-                }
-                case "TagResource" or "UntagResource" or "ListTagsForResource":
-                    return TagRequest(action, operation, input);
-                default:
-                    return new AuthorizationRequest(action, "*");
+                var keys = ClusterKeys(tx, input);
+                keys["eks:principalArn"] = One(Input.String(input, "principalArn"));
+                keys["eks:accessEntryType"] = One(Input.String(input, "type") ?? AccessEntryTypes.Standard);
+                AddIfPresent(keys, "eks:username", Input.String(input, "username"));
+                AddStrings(keys, "eks:kubernetesGroups", SafeStrings(input, "kubernetesGroups"));
+                AddRequestTags(keys, input);
+                return new AuthorizationRequest(action, ClusterArnOf(input), keys);
             }
+            case "CreateNodegroup":
+            {
+                var keys = ClusterKeys(tx, input);
+                AddRequestTags(keys, input);
+                return new AuthorizationRequest(action, ClusterArnOf(input), keys);
+            }
+            case "UpdateClusterConfig":
+            {
+                var keys = ClusterKeys(tx, input);
+                if (Input.Object(input, "accessConfig") is { } access)
+                    AddIfPresent(keys, "eks:authenticationMode", Input.String(access, "authenticationMode"));
+                return new AuthorizationRequest(action, ClusterArnOf(input), keys);
+            }
+            case "DescribeCluster" or "DeleteCluster" or "ListAccessEntries" or "ListNodegroups" or "ListUpdates" or "DescribeUpdate":
+                return new AuthorizationRequest(action, ClusterArnOf(input), ClusterKeys(tx, input));
+            case "DescribeAccessEntry" or "UpdateAccessEntry" or "DeleteAccessEntry" or "AssociateAccessPolicy"
+                or "DisassociateAccessPolicy" or "ListAssociatedAccessPolicies":
+                return AccessEntryRequest(tx, action, operation, input);
+            case "DescribeNodegroup" or "DeleteNodegroup" or "UpdateNodegroupConfig":
+            {
+                var cluster = SafeClusterName(input);
+                var name = Input.String(input, "nodegroupName") ?? "";
+                var nodegroup = FindNodegroup(tx, cluster, name);
+                var keys = new Dictionary<string, IReadOnlyList<string>>();
+                if (nodegroup is not null) AddResourceTags(keys, nodegroup.Tags);
+                return new AuthorizationRequest(action, nodegroup?.Arn ?? EksNames.NodegroupArn(Options, cluster, name, "*"), keys);
+            }
+            case "TagResource" or "UntagResource" or "ListTagsForResource":
+                return TagRequest(tx, action, operation, input);
+            default:
+                return new AuthorizationRequest(action, "*");
         }
     }
 
@@ -82,11 +78,11 @@ public sealed partial class EksService
         return keys;
     }
 
-    private AuthorizationRequest AccessEntryRequest(string action, string operation, JsonObject input)
+    private AuthorizationRequest AccessEntryRequest(OptimisticTransaction tx, string action, string operation, JsonObject input)
     {
         var cluster = SafeClusterName(input);
         var principalArn = Input.String(input, "principalArn") ?? "";
-        var entry = _entries.Find(EntryKey(cluster, principalArn));
+        var entry = FindEntry(tx, cluster, principalArn);
         var keys = new Dictionary<string, IReadOnlyList<string>>
         {
             ["eks:clusterName"] = One(cluster),
@@ -118,21 +114,21 @@ public sealed partial class EksService
         return new AuthorizationRequest(action, resource, keys);
     }
 
-    private AuthorizationRequest TagRequest(string action, string operation, JsonObject input)
+    private AuthorizationRequest TagRequest(OptimisticTransaction tx, string action, string operation, JsonObject input)
     {
         var resourceArn = Input.String(input, "resourceArn") ?? "*";
         var keys = new Dictionary<string, IReadOnlyList<string>>();
         IReadOnlyDictionary<string, string>? current = null;
         try
         {
-            current = ResolveTagged(resourceArn).Tags;
+            current = ResolveTagged(tx, resourceArn).Tags;
         }
         catch (AwsServiceException)
         {
             // Unknown resources are reported by the operation itself.
         }
         if (current is not null) AddResourceTags(keys, current);
-        if (EntriesOf(ArnSegment(resourceArn, 1)).FirstOrDefault(e => e.AccessEntryArn == resourceArn) is { } entry)
+        if (EntriesOf(tx, ArnSegment(resourceArn, 1)).FirstOrDefault(e => e.AccessEntryArn == resourceArn) is { } entry)
         {
             keys["eks:clusterName"] = One(entry.ClusterName);
             keys["eks:principalArn"] = One(entry.PrincipalArn);
@@ -145,10 +141,10 @@ public sealed partial class EksService
         return new AuthorizationRequest(action, resourceArn, keys);
     }
 
-    private Dictionary<string, IReadOnlyList<string>> ClusterKeys(JsonObject input)
+    private static Dictionary<string, IReadOnlyList<string>> ClusterKeys(OptimisticTransaction tx, JsonObject input)
     {
         var keys = new Dictionary<string, IReadOnlyList<string>>();
-        if (_clusters.Find(SafeClusterName(input)) is { } cluster) AddResourceTags(keys, cluster.Tags);
+        if (FindCluster(tx, SafeClusterName(input)) is { } cluster) AddResourceTags(keys, cluster.Tags);
         return keys;
     }
 

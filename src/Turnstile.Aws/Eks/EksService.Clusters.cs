@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Turnstile.Core.Arns;
 using Turnstile.Core.Mapping;
+using Turnstile.State;
 
 namespace Turnstile.Aws.Eks;
 
@@ -55,10 +56,10 @@ public sealed partial class EksService
         ValidateTags(tags, EksErrors.InvalidParameter);
         var token = Input.String(input, "clientRequestToken");
 
-        if (_clusters.Find(name) is { } existing)
+        if (FindCluster(call.Tx, name) is { } existing)
         {
             // A retried request (same idempotency token) gets the cluster it created.
-            if (token is not null && existing.ClientRequestToken == token) return new JsonObject { ["cluster"] = ClusterJson(existing) };
+            if (token is not null && existing.ClientRequestToken == token) return new JsonObject { ["cluster"] = ClusterJson(call.Tx, existing) };
             throw EksErrors.Error(EksErrors.ResourceInUse, $"Cluster already exists with name: {name}", name);
         }
 
@@ -96,40 +97,44 @@ public sealed partial class EksService
         };
 
         EnsureCertificateAuthority(call.Tx, call.Now);
-        call.Tx.Put(_clusters, name, cluster);
+        call.Tx.Create(EksKeys.Cluster(name), cluster);
+        Schedule(call.Tx, cluster.StatusDueAt!.Value, DueKinds.Cluster, name, name);
         if (mode.UsesAccessEntries()) AddEksManagedEntries(call.Tx, cluster, call.Now);
-        return new JsonObject { ["cluster"] = ClusterJson(cluster) };
+        _seeder.Seed(new ClusterSeed(name, cluster.Arn, version, mode, creatorArn, call.Now), call.Tx);
+        return new JsonObject { ["cluster"] = ClusterJson(call.Tx, cluster) };
     }
 
     private JsonObject DescribeCluster(Call call)
     {
-        var cluster = RequireCluster(ClusterNameOf(call.Input));
-        return new JsonObject { ["cluster"] = ClusterJson(cluster) };
+        var cluster = RequireCluster(call.Tx, ClusterNameOf(call.Input));
+        return new JsonObject { ["cluster"] = ClusterJson(call.Tx, cluster) };
     }
 
     private JsonObject ListClusters(Call call)
     {
-        var (page, next) = Paging.Page(_clusters.Values.Select(c => c.Name).Order(StringComparer.Ordinal), n => n, call.Input);
+        var names = call.Tx.List(EksKeys.Clusters).Select(c => StateKey.Unescape(c.Key[EksKeys.Clusters.Length..])).Order(StringComparer.Ordinal);
+        var (page, next) = Paging.Page(names, n => n, call.Input);
         return WithToken(new JsonObject { ["clusters"] = Output.Strings(page) }, next);
     }
 
     private JsonObject DeleteCluster(Call call)
     {
-        var cluster = RequireCluster(ClusterNameOf(call.Input));
-        if (cluster.Status == ClusterStatuses.Deleting) return new JsonObject { ["cluster"] = ClusterJson(cluster) };
-        if (NodegroupsOf(cluster.Name).FirstOrDefault() is { } nodegroup)
-            throw EksErrors.Error(EksErrors.ResourceInUse, "Cluster has nodegroups attached", cluster.Name, nodegroup.Name);
-        if (InProgressUpdate(cluster.Name) is { } update)
-            throw EksErrors.Error(EksErrors.ResourceInUse, $"Cannot delete because cluster {cluster.Name} currently has update {update.Id} in progress", cluster.Name);
+        var cluster = RequireCluster(call.Tx, ClusterNameOf(call.Input));
+        if (cluster.Status == ClusterStatuses.Deleting) return new JsonObject { ["cluster"] = ClusterJson(call.Tx, cluster) };
+        if (cluster.Nodegroups.Count > 0)
+            throw EksErrors.Error(EksErrors.ResourceInUse, "Cluster has nodegroups attached", cluster.Name, cluster.Nodegroups[0]);
+        if (cluster.PendingUpdateId is { } update)
+            throw EksErrors.Error(EksErrors.ResourceInUse, $"Cannot delete because cluster {cluster.Name} currently has update {update} in progress", cluster.Name);
         var deleting = cluster with { Status = ClusterStatuses.Deleting, StatusDueAt = DueAt(call.Now, _timings.ClusterDeletion) };
-        call.Tx.Put(_clusters, cluster.Name, deleting);
-        return new JsonObject { ["cluster"] = ClusterJson(deleting) };
+        SaveCluster(call.Tx, deleting);
+        Schedule(call.Tx, deleting.StatusDueAt.Value, DueKinds.Cluster, cluster.Name, cluster.Name);
+        return new JsonObject { ["cluster"] = ClusterJson(call.Tx, deleting) };
     }
 
     private JsonObject UpdateClusterConfig(Call call)
     {
         var input = call.Input;
-        var cluster = RequireCluster(ClusterNameOf(input));
+        var cluster = RequireCluster(call.Tx, ClusterNameOf(input));
         var blocks = UpdateBlocks.Where(b => Input.Has(input, b)).ToArray();
         if (blocks.Length > 1) throw EksErrors.InvalidParameterError("Only one type of update can be allowed.", cluster.Name);
         if (blocks.Length == 0) throw EksErrors.InvalidParameterError("No changes needed for the cluster configuration.", cluster.Name);
@@ -142,8 +147,8 @@ public sealed partial class EksService
             throw EksErrors.Constraint("accessConfig.authenticationMode", modeText, "Member must satisfy enum value set: [API, API_AND_CONFIG_MAP, CONFIG_MAP]");
         if (cluster.Status is ClusterStatuses.Creating or ClusterStatuses.Deleting)
             throw EksErrors.Error(EksErrors.ResourceInUse, $"Cannot AccessConfigUpdate because cluster {cluster.Name} is in {cluster.Status} state", cluster.Name);
-        if (InProgressUpdate(cluster.Name) is { } running)
-            throw EksErrors.Error(EksErrors.ResourceInUse, $"Cannot AccessConfigUpdate because cluster {cluster.Name} currently has update {running.Id} in progress", cluster.Name);
+        if (cluster.PendingUpdateId is { } running)
+            throw EksErrors.Error(EksErrors.ResourceInUse, $"Cannot AccessConfigUpdate because cluster {cluster.Name} currently has update {running} in progress", cluster.Name);
         var from = ModeOf(cluster);
         if (!AuthenticationModes.CanTransition(from, to))
             throw EksErrors.InvalidParameterError(AuthenticationModes.UnsupportedTransitionMessage(from, to), cluster.Name);
@@ -160,45 +165,38 @@ public sealed partial class EksService
             DueAt = DueAt(call.Now, _timings.AccessConfigUpdate),
             TargetAuthenticationMode = to.ToWire(),
         };
-        call.Tx.Put(_updates, ChildKey(cluster.Name, update.Id), update);
-        call.Tx.Put(_clusters, cluster.Name, cluster with { Status = ClusterStatuses.Updating });
+        call.Tx.Create(EksKeys.Update(cluster.Name, update.Id), update);
+        SaveCluster(call.Tx, cluster with { Status = ClusterStatuses.Updating, PendingUpdateId = update.Id });
+        Schedule(call.Tx, update.DueAt!.Value, DueKinds.Update, cluster.Name, update.Id);
         return new JsonObject { ["update"] = UpdateJson(update) };
     }
 
     private JsonObject DescribeUpdate(Call call)
     {
         var input = call.Input;
-        var cluster = RequireCluster(ClusterNameOf(input));
+        var cluster = RequireCluster(call.Tx, ClusterNameOf(input));
         var id = Input.RequiredString(input, "updateId");
-        if (Input.String(input, "nodegroupName") is { } nodegroup)
-        {
-            RequireNodegroup(cluster.Name, nodegroup);
-            throw EksErrors.UpdateNotFound(cluster.Name, id); // node group updates are not emulated
-        }
+        var nodegroup = Input.String(input, "nodegroupName");
+        if (nodegroup is not null) RequireNodegroup(call.Tx, cluster.Name, nodegroup);
         if (Input.Has(input, "addonName") || Input.Has(input, "capabilityName")) throw EksErrors.UpdateNotFound(cluster.Name, id);
-        var update = _updates.Find(ChildKey(cluster.Name, id)) ?? throw EksErrors.UpdateNotFound(cluster.Name, id);
+        var update = call.Tx.Read<UpdateRecord>(EksKeys.Update(cluster.Name, id));
+        if (update is null || update.NodegroupName != nodegroup) throw EksErrors.UpdateNotFound(cluster.Name, id);
         return new JsonObject { ["update"] = UpdateJson(update) };
     }
 
     private JsonObject ListUpdates(Call call)
     {
         var input = call.Input;
-        var cluster = RequireCluster(ClusterNameOf(input));
-        IEnumerable<UpdateRecord> updates = UpdatesOf(cluster.Name);
-        if (Input.String(input, "nodegroupName") is { } nodegroup)
-        {
-            RequireNodegroup(cluster.Name, nodegroup);
-            updates = [];
-        }
-        else if (Input.Has(input, "addonName") || Input.Has(input, "capabilityName")) updates = [];
+        var cluster = RequireCluster(call.Tx, ClusterNameOf(input));
+        var nodegroup = Input.String(input, "nodegroupName");
+        if (nodegroup is not null) RequireNodegroup(call.Tx, cluster.Name, nodegroup);
+        var updates = UpdatesOf(call.Tx, cluster.Name).Where(u => u.NodegroupName == nodegroup);
+        if (Input.Has(input, "addonName") || Input.Has(input, "capabilityName")) updates = [];
         var (page, next) = Paging.Page(updates.OrderBy(UpdateOrderKey, StringComparer.Ordinal), UpdateOrderKey, input);
         return WithToken(new JsonObject { ["updateIds"] = Output.Strings(page.Select(u => u.Id)) }, next);
     }
 
-    private static string UpdateOrderKey(UpdateRecord u) => u.CreatedAt.UtcTicks.ToString("D20") + Sep + u.Id;
-
-    private UpdateRecord? InProgressUpdate(string cluster) =>
-        UpdatesOf(cluster).FirstOrDefault(u => u.Status == UpdateStatuses.InProgress);
+    private static string UpdateOrderKey(UpdateRecord u) => u.CreatedAt.UtcTicks.ToString("D20") + "|" + u.Id;
 
     private static JsonObject WithToken(JsonObject result, string? next)
     {
@@ -240,7 +238,7 @@ public sealed partial class EksService
 
     // ---- Views --------------------------------------------------------------------------------------------------
 
-    private JsonObject ClusterJson(ClusterRecord c)
+    private JsonObject ClusterJson(OptimisticTransaction tx, ClusterRecord c)
     {
         var creating = c.Status == ClusterStatuses.Creating;
         var vpc = c.ResourcesVpcConfig;
@@ -281,8 +279,8 @@ public sealed partial class EksService
             };
         json["status"] = c.Status;
         var ca = new JsonObject();
-        if (!creating && _ca.Find(CaKey) is { } record)
-            ca["data"] = new ClusterCertificateAuthority(record.CertificatePem, record.PrivateKeyPem).CertificateAuthorityData;
+        if (!creating && tx.Read<CertificateAuthorityRecord>(EksKeys.CertificateAuthority) is { } record)
+            ca["data"] = CertificateAuthorities.Of(record).CertificateAuthorityData;
         json["certificateAuthority"] = ca;
         json["platformVersion"] = c.PlatformVersion;
         json["tags"] = Output.Map(c.Tags);

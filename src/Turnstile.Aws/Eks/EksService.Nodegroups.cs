@@ -1,10 +1,12 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Turnstile.Core.Arns;
 using Turnstile.Core.Mapping;
+using Turnstile.State;
 
 namespace Turnstile.Aws.Eks;
 
-// Managed node groups: CreateNodegroup, DescribeNodegroup, ListNodegroups, DeleteNodegroup.
+// Managed node groups: CreateNodegroup, DescribeNodegroup, ListNodegroups, UpdateNodegroupConfig, DeleteNodegroup.
 public sealed partial class EksService
 {
     private const string DefaultAmiType = "AL2023_x86_64_STANDARD";
@@ -21,7 +23,7 @@ public sealed partial class EksService
     private JsonObject CreateNodegroup(Call call)
     {
         var input = call.Input;
-        var cluster = RequireCluster(ClusterNameOf(input));
+        var cluster = RequireCluster(call.Tx, ClusterNameOf(input));
         var name = Input.RequiredString(input, "nodegroupName");
         ValidateName("nodegroupName", name, 63);
         var subnets = Input.StringList(input, "subnets") ?? throw EksErrors.Missing("subnets");
@@ -45,7 +47,7 @@ public sealed partial class EksService
 
         if (cluster.Status is ClusterStatuses.Creating or ClusterStatuses.Deleting)
             throw EksErrors.Error(EksErrors.InvalidRequest, $"Cluster '{cluster.Name}' is not in ACTIVE status", cluster.Name, name);
-        if (_nodegroups.Contains(ChildKey(cluster.Name, name)))
+        if (FindNodegroup(call.Tx, cluster.Name, name) is not null)
             throw EksErrors.Error(EksErrors.ResourceInUse, $"NodeGroup already exists with name {name} and cluster name {cluster.Name}", cluster.Name, name);
 
         var uuid = EksNames.Uuid();
@@ -70,48 +72,95 @@ public sealed partial class EksService
             Labels = Input.StringMap(input, "labels") ?? new Dictionary<string, string>(),
             Tags = tags,
             AutoScalingGroupName = $"eks-{name}-{uuid}",
+            ImageId = EksNames.ResourceId("ami"),
         };
-        call.Tx.Put(_nodegroups, ChildKey(cluster.Name, name), nodegroup);
+        call.Tx.Create(EksKeys.Nodegroup(cluster.Name, name), nodegroup);
+        SaveCluster(call.Tx, cluster with { Nodegroups = [.. cluster.Nodegroups, name] });
+        Schedule(call.Tx, nodegroup.StatusDueAt!.Value, DueKinds.Nodegroup, cluster.Name, name);
 
         // EKS lets the node role in through whatever the mode reads: an EC2 node entry, an aws-auth row, or both.
         var mode = ModeOf(cluster);
-        if (mode.UsesAccessEntries() && !HasEntryForRole(cluster.Name, nodeRole))
+        if (mode.UsesAccessEntries())
         {
-            var entry = NodeRoleEntry(cluster, nodegroup, _iam.FindPrincipal(nodeRole)?.UniqueId, call.Now);
-            call.Tx.Put(_entries, EntryKey(cluster.Name, nodeRole), entry);
+            var roleId = _iam.FindPrincipal(call.Tx, nodeRole)?.UniqueId;
+            if (!HasEntryFor(call.Tx, cluster.Name, nodeRole, roleId)) CreateEntry(call.Tx, NodeRoleEntry(cluster, nodegroup, roleId, call.Now));
         }
         if (mode.UsesConfigMap())
         {
-            var objects = _objects.Find(cluster.Name) ?? new ClusterObjects { ClusterName = cluster.Name };
-            if (AwsAuthEditor.AddNodeRole(objects.AwsAuth?.Data, nodeRole, IsWindows(amiType)) is { } data)
-            {
-                var configMap = objects.AwsAuth is { } existing
-                    ? existing with { Data = data, ModifiedAt = call.Now }
-                    : new AwsAuthConfigMap { Data = data, Uid = EksNames.Uuid(), CreatedAt = call.Now, ModifiedAt = call.Now };
-                call.Tx.Put(_objects, cluster.Name, objects with { AwsAuth = configMap });
-            }
+            var current = ClusterKubeObjects.AwsAuthData(call.Tx, cluster.Name);
+            if (AwsAuthEditor.AddNodeRole(current, nodeRole, IsWindows(amiType)) is { } data && (current is null || !SameData(current, data)))
+                ClusterKubeObjects.WriteAwsAuthData(call.Tx, cluster.Name, data, call.Now);
         }
         return new JsonObject { ["nodegroup"] = NodegroupJson(nodegroup) };
     }
 
+    private static bool SameData(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
+        a.Count == b.Count && a.All(p => b.TryGetValue(p.Key, out var value) && value == p.Value);
+
     private JsonObject DescribeNodegroup(Call call)
     {
-        var cluster = RequireCluster(ClusterNameOf(call.Input));
-        var nodegroup = RequireNodegroup(cluster.Name, Input.RequiredString(call.Input, "nodegroupName"));
+        var cluster = RequireCluster(call.Tx, ClusterNameOf(call.Input));
+        var nodegroup = RequireNodegroup(call.Tx, cluster.Name, Input.RequiredString(call.Input, "nodegroupName"));
         return new JsonObject { ["nodegroup"] = NodegroupJson(nodegroup) };
     }
 
     private JsonObject ListNodegroups(Call call)
     {
-        var cluster = RequireCluster(ClusterNameOf(call.Input));
-        var (page, next) = Paging.Page(NodegroupsOf(cluster.Name).Select(n => n.Name), n => n, call.Input);
+        var cluster = RequireCluster(call.Tx, ClusterNameOf(call.Input));
+        var (page, next) = Paging.Page(cluster.Nodegroups.Order(StringComparer.Ordinal), n => n, call.Input);
         return WithToken(new JsonObject { ["nodegroups"] = Output.Strings(page) }, next);
+    }
+
+    /// <summary>
+    /// Changes a group's scaling (the only node group setting emulated): an update in progress until it lands, when the
+    /// group launches or removes nodes to reach its new desired size.
+    /// </summary>
+    private JsonObject UpdateNodegroupConfig(Call call)
+    {
+        var input = call.Input;
+        var cluster = RequireCluster(call.Tx, ClusterNameOf(input));
+        var nodegroup = RequireNodegroup(call.Tx, cluster.Name, Input.RequiredString(input, "nodegroupName"));
+        if (new[] { "labels", "taints", "updateConfig", "nodeRepairConfig", "warmPoolConfig" }.FirstOrDefault(m => Input.Has(input, m)) is { } other)
+            throw EksErrors.Error(EksErrors.InvalidRequest, $"Turnstile does not emulate {other} updates; only scalingConfig can be updated.", cluster.Name, nodegroup.Name);
+        var requested = Input.Object(input, "scalingConfig")
+            ?? throw EksErrors.InvalidParameterError("No changes needed for the nodegroup configuration.", cluster.Name, nodegroup.Name);
+        var current = nodegroup.ScalingConfig;
+        var scaling = ReadScaling(new JsonObject
+        {
+            ["minSize"] = Input.Int(requested, "minSize") ?? current.MinSize,
+            ["maxSize"] = Input.Int(requested, "maxSize") ?? current.MaxSize,
+            ["desiredSize"] = Input.Int(requested, "desiredSize") ?? current.DesiredSize,
+        }, cluster.Name, nodegroup.Name);
+        if (nodegroup.Status != NodegroupStatuses.Active)
+            throw EksErrors.Error(EksErrors.ResourceInUse, $"Nodegroup {nodegroup.Name} is in {nodegroup.Status} state", cluster.Name, nodegroup.Name);
+        if (scaling == current) throw EksErrors.InvalidParameterError("No changes needed for the nodegroup configuration.", cluster.Name, nodegroup.Name);
+
+        var parameters = new List<UpdateParamRecord>();
+        if (scaling.MinSize != current.MinSize) parameters.Add(new UpdateParamRecord("MinSize", scaling.MinSize.ToString(CultureInfo.InvariantCulture)));
+        if (scaling.MaxSize != current.MaxSize) parameters.Add(new UpdateParamRecord("MaxSize", scaling.MaxSize.ToString(CultureInfo.InvariantCulture)));
+        if (scaling.DesiredSize != current.DesiredSize) parameters.Add(new UpdateParamRecord("DesiredSize", scaling.DesiredSize.ToString(CultureInfo.InvariantCulture)));
+        var update = new UpdateRecord
+        {
+            Id = EksNames.Uuid(),
+            ClusterName = cluster.Name,
+            NodegroupName = nodegroup.Name,
+            Type = "ConfigUpdate",
+            Status = UpdateStatuses.InProgress,
+            Params = parameters,
+            CreatedAt = call.Now,
+            DueAt = DueAt(call.Now, _timings.NodegroupUpdate),
+            TargetScaling = scaling,
+        };
+        call.Tx.Create(EksKeys.Update(cluster.Name, update.Id), update);
+        SaveNodegroup(call.Tx, nodegroup with { Status = NodegroupStatuses.Updating, PendingUpdateId = update.Id, ModifiedAt = call.Now });
+        Schedule(call.Tx, update.DueAt.Value, DueKinds.Update, cluster.Name, update.Id);
+        return new JsonObject { ["update"] = UpdateJson(update) };
     }
 
     private JsonObject DeleteNodegroup(Call call)
     {
-        var cluster = RequireCluster(ClusterNameOf(call.Input));
-        var nodegroup = RequireNodegroup(cluster.Name, Input.RequiredString(call.Input, "nodegroupName"));
+        var cluster = RequireCluster(call.Tx, ClusterNameOf(call.Input));
+        var nodegroup = RequireNodegroup(call.Tx, cluster.Name, Input.RequiredString(call.Input, "nodegroupName"));
         if (nodegroup.Status == NodegroupStatuses.Deleting) return new JsonObject { ["nodegroup"] = NodegroupJson(nodegroup) };
         var deleting = nodegroup with
         {
@@ -119,12 +168,13 @@ public sealed partial class EksService
             StatusDueAt = DueAt(call.Now, _timings.NodegroupDeletion),
             ModifiedAt = call.Now,
         };
-        call.Tx.Put(_nodegroups, ChildKey(cluster.Name, nodegroup.Name), deleting);
+        SaveNodegroup(call.Tx, deleting);
+        Schedule(call.Tx, deleting.StatusDueAt.Value, DueKinds.Nodegroup, cluster.Name, nodegroup.Name);
         return new JsonObject { ["nodegroup"] = NodegroupJson(deleting) };
     }
 
-    private NodegroupRecord RequireNodegroup(string cluster, string name) =>
-        _nodegroups.Find(ChildKey(cluster, name)) ?? throw EksErrors.NodegroupNotFound(cluster, name);
+    private static NodegroupRecord RequireNodegroup(OptimisticTransaction tx, string cluster, string name) =>
+        FindNodegroup(tx, cluster, name) ?? throw EksErrors.NodegroupNotFound(cluster, name);
 
     private static ScalingConfigRecord ReadScaling(JsonObject? scaling, string cluster, string nodegroup)
     {
@@ -143,8 +193,6 @@ public sealed partial class EksService
     private static bool IsWindows(string amiType) => amiType.StartsWith("WINDOWS_", StringComparison.Ordinal);
 
     private static string ReleaseVersion(string version) => $"{version}.5-20250501";
-
-    private static string KubeletVersion(string version) => $"v{version}.5-eks-5d632ec";
 
     private static JsonObject NodegroupJson(NodegroupRecord n)
     {

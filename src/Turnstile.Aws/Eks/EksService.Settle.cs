@@ -1,117 +1,125 @@
-using Turnstile.Aws.State;
 using Turnstile.Core.Mapping;
+using Turnstile.State;
 
 namespace Turnstile.Aws.Eks;
 
-// Completion of asynchronous work: clusters and node groups leave CREATING/DELETING, updates succeed.
+// Completion of asynchronous work: clusters and node groups leave CREATING/UPDATING/DELETING, updates succeed.
 public sealed partial class EksService
 {
-    private void SettleDue(DateTimeOffset now)
+    /// <summary>
+    /// Completes the queued work due by <paramref name="now"/>, oldest first, each item in its own commit guarded by its
+    /// queue key: when two replicas settle the same item, one commit wins and the other finds it gone. Costs one
+    /// look at the head of the queue when nothing is due.
+    /// </summary>
+    private async Task SettleDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // Each completion commits on its own and clears its due marker, so the next one sees its effects.
-        while (NextDue(now) is { } complete)
+        while (NextDue(_state.Cache.Current, now) is not null)
         {
-            var tx = _state.Begin();
-            complete(tx);
-            tx.Commit();
+            var settled = await _state.Cache.RunAsync(tx =>
+            {
+                if (NextDue(tx.View, now) is not { } due) return false;
+                if (tx.Read<DueRecord>(due.Key) is not { } work) return true;
+                tx.Delete(due.Key);
+                var at = EksKeys.DueAt(due.Key);
+                switch (work.Kind)
+                {
+                    case DueKinds.Cluster: CompleteCluster(tx, work.ClusterName); break;
+                    case DueKinds.Nodegroup: CompleteNodegroup(tx, work.ClusterName, work.Name, at); break;
+                    case DueKinds.Update: CompleteUpdate(tx, work.ClusterName, work.Name, at); break;
+                }
+                return true;
+            }, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (!settled) return;
         }
     }
 
-    private Action<StateTransaction>? NextDue(DateTimeOffset now)
-    {
-        var candidates = new List<(DateTimeOffset At, Action<StateTransaction> Complete)>();
-        foreach (var update in _updates.Values)
-            if (update.Status == UpdateStatuses.InProgress && update.DueAt is { } at && at <= now)
-                candidates.Add((at, tx => CompleteUpdate(tx, update)));
-        foreach (var nodegroup in _nodegroups.Values)
-            if (nodegroup.StatusDueAt is { } at && at <= now)
-                candidates.Add((at, tx => CompleteNodegroup(tx, nodegroup)));
-        foreach (var cluster in _clusters.Values)
-            if (cluster.StatusDueAt is { } at && at <= now)
-                candidates.Add((at, tx => CompleteCluster(tx, cluster)));
-        return candidates.Count == 0 ? null : candidates.MinBy(c => c.At).Complete;
-    }
+    private static KeyValue? NextDue(IStateView view, DateTimeOffset now) =>
+        view.List(EksKeys.DuePrefix).FirstOrDefault() is { } head && EksKeys.DueAt(head.Key) <= now ? head : null;
 
-    private void CompleteCluster(StateTransaction tx, ClusterRecord cluster)
+    private void CompleteCluster(OptimisticTransaction tx, string name)
     {
+        if (FindCluster(tx, name) is not { } cluster) return;
         if (cluster.Status == ClusterStatuses.Deleting)
         {
-            tx.Delete(_clusters, cluster.Name);
-            foreach (var entry in EntriesOf(cluster.Name)) tx.Delete(_entries, EntryKey(cluster.Name, entry.PrincipalArn));
-            foreach (var update in UpdatesOf(cluster.Name)) tx.Delete(_updates, ChildKey(cluster.Name, update.Id));
-            foreach (var nodegroup in NodegroupsOf(cluster.Name)) tx.Delete(_nodegroups, ChildKey(cluster.Name, nodegroup.Name));
-            if (_objects.Contains(cluster.Name)) tx.Delete(_objects, cluster.Name);
+            // The cluster's EKS records and its whole Kubernetes state go in one commit.
+            tx.Delete(EksKeys.Cluster(name));
+            foreach (var prefix in EksKeys.ClusterChildren(name)) tx.DeletePrefix(prefix);
+            tx.DeletePrefix(StateKey.Kube(name));
             return;
         }
-        tx.Put(_clusters, cluster.Name, cluster with { Status = ClusterStatuses.Active, StatusDueAt = null });
+        SaveCluster(tx, cluster with { Status = ClusterStatuses.Active, StatusDueAt = null });
     }
 
-    private void CompleteUpdate(StateTransaction tx, UpdateRecord update)
+    private void CompleteUpdate(OptimisticTransaction tx, string clusterName, string id, DateTimeOffset at)
     {
-        tx.Put(_updates, ChildKey(update.ClusterName, update.Id), update with { Status = UpdateStatuses.Successful, DueAt = null });
-        if (_clusters.Find(update.ClusterName) is not { } cluster) return;
-        var at = update.DueAt ?? update.CreatedAt;
-        var updated = cluster with { Status = cluster.Status == ClusterStatuses.Updating ? ClusterStatuses.Active : cluster.Status };
+        if (tx.Read<UpdateRecord>(EksKeys.Update(clusterName, id)) is not { } update || FindCluster(tx, clusterName) is not { } cluster) return;
+        SaveUpdate(tx, update with { Status = UpdateStatuses.Successful, DueAt = null });
+        if (update.NodegroupName is { } nodegroupName)
+        {
+            if (FindNodegroup(tx, clusterName, nodegroupName) is { } nodegroup) Rescale(tx, nodegroup, update.TargetScaling!, at);
+            return;
+        }
+        var updated = cluster with
+        {
+            Status = cluster.Status == ClusterStatuses.Updating ? ClusterStatuses.Active : cluster.Status,
+            PendingUpdateId = null,
+        };
         if (update.TargetAuthenticationMode is { } target && AuthenticationModes.TryParse(target, out var to))
         {
             var from = ModeOf(cluster);
             updated = updated with { AuthenticationMode = target };
             if (!from.UsesAccessEntries() && to.UsesAccessEntries()) AddEksManagedEntries(tx, updated, at);
         }
-        tx.Put(_clusters, cluster.Name, updated);
+        SaveCluster(tx, updated);
     }
 
-    private void CompleteNodegroup(StateTransaction tx, NodegroupRecord nodegroup)
+    /// <summary>A node group update lands: the group takes its new scaling and launches or removes nodes to match.</summary>
+    private void Rescale(OptimisticTransaction tx, NodegroupRecord nodegroup, ScalingConfigRecord scaling, DateTimeOffset at)
     {
-        var key = ChildKey(nodegroup.ClusterName, nodegroup.Name);
-        var objects = _objects.Find(nodegroup.ClusterName) ?? new ClusterObjects { ClusterName = nodegroup.ClusterName };
-        var at = nodegroup.StatusDueAt ?? nodegroup.ModifiedAt;
+        var names = nodegroup.NodeNames.ToList();
+        if (scaling.DesiredSize > names.Count)
+        {
+            names.AddRange(ManagedNodes.Launch(tx, Options, nodegroup, scaling.DesiredSize - names.Count, at));
+        }
+        else
+        {
+            // The newest nodes go first.
+            foreach (var name in names.Skip(scaling.DesiredSize)) tx.Delete(ClusterKubeObjects.NodeKey(nodegroup.ClusterName, name));
+            names.RemoveRange(scaling.DesiredSize, names.Count - scaling.DesiredSize);
+        }
+        SaveNodegroup(tx, nodegroup with
+        {
+            ScalingConfig = scaling,
+            NodeNames = names,
+            Status = NodegroupStatuses.Active,
+            PendingUpdateId = null,
+            ModifiedAt = at,
+        });
+    }
+
+    private void CompleteNodegroup(OptimisticTransaction tx, string clusterName, string name, DateTimeOffset at)
+    {
+        if (FindNodegroup(tx, clusterName, name) is not { } nodegroup || FindCluster(tx, clusterName) is not { } cluster) return;
         if (nodegroup.Status == NodegroupStatuses.Deleting)
         {
-            tx.Delete(_nodegroups, key);
-            objects = objects with { Nodes = objects.Nodes.Where(n => n.NodegroupName != nodegroup.Name).ToArray() };
-            if (!NodegroupsOf(nodegroup.ClusterName).Any(n => n.Name != nodegroup.Name && SameRole(n.NodeRole, nodegroup.NodeRole)))
-                objects = ForgetNodeRole(tx, objects, nodegroup, at);
-            tx.Put(_objects, nodegroup.ClusterName, objects);
+            tx.Delete(EksKeys.Nodegroup(clusterName, name));
+            foreach (var node in nodegroup.NodeNames) tx.Delete(ClusterKubeObjects.NodeKey(clusterName, node));
+            var remaining = cluster with { Nodegroups = cluster.Nodegroups.Where(n => n != name).ToArray() };
+            SaveCluster(tx, remaining);
+            if (!NodegroupsOf(tx, remaining).Any(n => SameRole(n.NodeRole, nodegroup.NodeRole))) ForgetNodeRole(tx, nodegroup, at);
             return;
         }
-        tx.Put(_nodegroups, key, nodegroup with { Status = NodegroupStatuses.Active, StatusDueAt = null, ModifiedAt = at });
-        tx.Put(_objects, nodegroup.ClusterName, objects with { Nodes = objects.Nodes.Concat(LaunchNodes(nodegroup, objects.Nodes, at)).ToArray() });
+        var launched = ManagedNodes.Launch(tx, Options, nodegroup, nodegroup.ScalingConfig.DesiredSize, at);
+        SaveNodegroup(tx, nodegroup with { Status = NodegroupStatuses.Active, StatusDueAt = null, ModifiedAt = at, NodeNames = launched });
     }
 
     /// <summary>When the last managed node group of a role goes, EKS removes what it added for the role.</summary>
-    private ClusterObjects ForgetNodeRole(StateTransaction tx, ClusterObjects objects, NodegroupRecord nodegroup, DateTimeOffset at)
+    private static void ForgetNodeRole(OptimisticTransaction tx, NodegroupRecord nodegroup, DateTimeOffset at)
     {
-        foreach (var entry in EntriesOf(nodegroup.ClusterName))
+        foreach (var entry in EntriesOf(tx, nodegroup.ClusterName))
             if (entry.Origin == EntryOrigins.Nodegroup && SameRole(entry.PrincipalArn, nodegroup.NodeRole))
-                tx.Delete(_entries, EntryKey(entry.ClusterName, entry.PrincipalArn));
-        if (objects.AwsAuth is { } awsAuth && AwsAuthEditor.RemoveNodeRole(awsAuth.Data, nodegroup.NodeRole) is { } data)
-            objects = objects with { AwsAuth = awsAuth with { Data = data, ModifiedAt = at } };
-        return objects;
-    }
-
-    private IEnumerable<ClusterNode> LaunchNodes(NodegroupRecord nodegroup, IReadOnlyList<ClusterNode> existing, DateTimeOffset at)
-    {
-        var used = existing.Select(n => n.PrivateIp).ToHashSet(StringComparer.Ordinal);
-        var domain = EksNames.PrivateDnsDomain(Options.Region);
-        var instanceType = nodegroup.InstanceTypes.FirstOrDefault() ?? DefaultInstanceType;
-        for (var i = 0; i < nodegroup.ScalingConfig.DesiredSize; i++)
-        {
-            var zone = i % 3;
-            string ip;
-            do ip = $"10.0.{zone + 1}.{Random.Shared.Next(2, 255)}";
-            while (!used.Add(ip));
-            yield return new ClusterNode
-            {
-                Name = $"ip-{ip.Replace('.', '-')}.{domain}",
-                InstanceId = EksNames.InstanceId(),
-                PrivateIp = ip,
-                AvailabilityZone = Options.Region + (char)('a' + zone),
-                InstanceType = instanceType,
-                NodegroupName = nodegroup.Name,
-                KubeletVersion = KubeletVersion(nodegroup.Version),
-                CreatedAt = at,
-            };
-        }
+                DeleteEntry(tx, entry);
+        if (ClusterKubeObjects.AwsAuthData(tx, nodegroup.ClusterName) is { } data && AwsAuthEditor.RemoveNodeRole(data, nodegroup.NodeRole) is { } changed)
+            ClusterKubeObjects.WriteAwsAuthData(tx, nodegroup.ClusterName, changed, at);
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Turnstile.Aws.State;
 using Turnstile.Core.Arns;
+using Turnstile.State;
 
 namespace Turnstile.Aws.Eks;
 
@@ -10,7 +10,7 @@ public sealed partial class EksService
     private const int MaxTags = 50;
 
     /// <summary>A taggable resource: its tags and how to store new ones.</summary>
-    private sealed record Tagged(IReadOnlyDictionary<string, string> Tags, Action<StateTransaction, IReadOnlyDictionary<string, string>> Save);
+    private sealed record Tagged(IReadOnlyDictionary<string, string> Tags, Action<OptimisticTransaction, IReadOnlyDictionary<string, string>> Save);
 
     private JsonObject TagResource(Call call)
     {
@@ -18,7 +18,7 @@ public sealed partial class EksService
         var tags = Input.StringMap(call.Input, "tags") ?? throw EksErrors.Error(EksErrors.BadRequest, "tags is required");
         if (tags.Count == 0) throw EksErrors.Error(EksErrors.BadRequest, "At least one tag must be specified");
         ValidateTags(tags, EksErrors.BadRequest);
-        var resource = ResolveTagged(arn);
+        var resource = ResolveTagged(call.Tx, arn);
         var merged = new Dictionary<string, string>(resource.Tags);
         foreach (var (key, value) in tags) merged[key] = value;
         if (merged.Count > MaxTags) throw EksErrors.Error(EksErrors.BadRequest, $"A resource can have at most {MaxTags} tags");
@@ -31,7 +31,7 @@ public sealed partial class EksService
         var arn = Input.String(call.Input, "resourceArn") ?? throw EksErrors.Error(EksErrors.BadRequest, "resourceArn is required");
         var keys = Input.StringList(call.Input, "tagKeys") ?? throw EksErrors.Error(EksErrors.BadRequest, "tagKeys is required");
         if (keys.Count == 0) throw EksErrors.Error(EksErrors.BadRequest, "At least one tag key must be specified");
-        var resource = ResolveTagged(arn);
+        var resource = ResolveTagged(call.Tx, arn);
         var remaining = resource.Tags.Where(t => !keys.Contains(t.Key)).ToDictionary(t => t.Key, t => t.Value);
         if (remaining.Count != resource.Tags.Count) resource.Save(call.Tx, remaining);
         return new JsonObject();
@@ -40,10 +40,10 @@ public sealed partial class EksService
     private JsonObject ListTagsForResource(Call call)
     {
         var arn = Input.String(call.Input, "resourceArn") ?? throw EksErrors.Error(EksErrors.BadRequest, "resourceArn is required");
-        return new JsonObject { ["tags"] = Output.Map(ResolveTagged(arn).Tags) };
+        return new JsonObject { ["tags"] = Output.Map(ResolveTagged(call.Tx, arn).Tags) };
     }
 
-    private Tagged ResolveTagged(string resourceArn)
+    private Tagged ResolveTagged(OptimisticTransaction tx, string resourceArn)
     {
         if (!Arn.TryParse(resourceArn, out var arn, out _) || arn.Service != "eks")
             throw EksErrors.Error(EksErrors.BadRequest, $"Invalid resource ARN: {resourceArn}");
@@ -52,16 +52,17 @@ public sealed partial class EksService
         switch (parts[0])
         {
             case "cluster" when parts.Length == 2:
-                if (ours && _clusters.Find(parts[1]) is { } cluster)
-                    return new Tagged(cluster.Tags, (tx, tags) => tx.Put(_clusters, cluster.Name, cluster with { Tags = tags }));
+                if (ours && FindCluster(tx, parts[1]) is { } cluster)
+                    return new Tagged(cluster.Tags, (t, tags) => SaveCluster(t, cluster with { Tags = tags }));
                 break;
             case "nodegroup" when parts.Length == 4:
-                if (ours && _nodegroups.Find(ChildKey(parts[1], parts[2])) is { } nodegroup && nodegroup.Arn == resourceArn)
-                    return new Tagged(nodegroup.Tags, (tx, tags) => tx.Put(_nodegroups, ChildKey(nodegroup.ClusterName, nodegroup.Name), nodegroup with { Tags = tags }));
+                if (ours && FindNodegroup(tx, parts[1], parts[2]) is { } nodegroup && nodegroup.Arn == resourceArn)
+                    return new Tagged(nodegroup.Tags, (t, tags) => SaveNodegroup(t, nodegroup with { Tags = tags }));
                 break;
             case "access-entry" when parts.Length == 6:
-                if (ours && EntriesOf(parts[1]).FirstOrDefault(e => e.AccessEntryArn == resourceArn) is { } entry)
-                    return new Tagged(entry.Tags, (tx, tags) => tx.Put(_entries, EntryKey(entry.ClusterName, entry.PrincipalArn), entry with { Tags = tags }));
+                if (ours && EntriesOf(tx, parts[1]).FirstOrDefault(e => e.AccessEntryArn == resourceArn) is { } listed &&
+                    FindEntry(tx, listed.ClusterName, listed.PrincipalArn) is { } entry)
+                    return new Tagged(entry.Tags, (t, tags) => SaveEntry(t, entry with { Tags = tags }));
                 break;
             default:
                 throw EksErrors.Error(EksErrors.BadRequest, $"Invalid resource ARN: {resourceArn}");

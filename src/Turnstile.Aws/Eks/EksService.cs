@@ -1,33 +1,26 @@
 using System.Text.Json.Nodes;
-using Turnstile.Aws.State;
 using Turnstile.Core.AccessPolicies;
 using Turnstile.Core.Clusters;
 using Turnstile.Core.Mapping;
 using Turnstile.Core.Rbac;
+using Turnstile.State;
 using CoreAccessEntry = Turnstile.Core.Mapping.AccessEntry;
 
 namespace Turnstile.Aws.Eks;
 
 /// <summary>
-/// Amazon EKS (control-plane API) over the emulator's state: clusters, access entries and access policies,
-/// authentication modes, node groups, updates and tags. Every call takes <see cref="EmulatorState.Sync"/>, first
-/// completes asynchronous work that is due (cluster creation, updates...; each in its own small commit, since it
-/// would have happened without the call), then validates everything and writes its own changes in one transaction,
-/// so a refused call writes nothing.
+/// Amazon EKS (control-plane API) over the revisioned store: clusters, access entries and access policies,
+/// authentication modes, node groups, updates and tags. Each call is one optimistic transaction (validate, then stage
+/// writes; a refused call writes nothing). Asynchronous work (cluster creation, updates...) waits in a due queue in the
+/// store; before a call, whatever is due is completed, each item in its own compare-guarded commit (it would have
+/// happened without the call), so every replica sees the same outcome whichever one settles it.
 /// </summary>
 public sealed partial class EksService : IAwsService
 {
-    private const string Sep = "|";
-
     private readonly EmulatorState _state;
     private readonly IIamDirectory _iam;
     private readonly EksTimings _timings;
-    private readonly StateTable<ClusterRecord> _clusters;
-    private readonly StateTable<AccessEntryRecord> _entries;
-    private readonly StateTable<NodegroupRecord> _nodegroups;
-    private readonly StateTable<UpdateRecord> _updates;
-    private readonly StateTable<ClusterObjects> _objects;
-    private readonly StateTable<CertificateAuthorityRecord> _ca;
+    private readonly IClusterSeeder _seeder;
 
     public string SigningName => "eks";
 
@@ -35,17 +28,12 @@ public sealed partial class EksService : IAwsService
 
     private EmulatorOptions Options => _state.Options;
 
-    public EksService(EmulatorState state, IIamDirectory iam, EksTimings? timings = null)
+    public EksService(EmulatorState state, IIamDirectory iam, EksTimings? timings = null, IClusterSeeder? seeder = null)
     {
         _state = state;
         _iam = iam;
         _timings = timings ?? EksTimings.Realistic;
-        _clusters = new StateTable<ClusterRecord>("eks.clusters", state.Store);
-        _entries = new StateTable<AccessEntryRecord>("eks.access-entries", state.Store);
-        _nodegroups = new StateTable<NodegroupRecord>("eks.nodegroups", state.Store);
-        _updates = new StateTable<UpdateRecord>("eks.updates", state.Store);
-        _objects = new StateTable<ClusterObjects>("eks.cluster-objects", state.Store);
-        _ca = new StateTable<CertificateAuthorityRecord>("eks.certificate-authority", state.Store);
+        _seeder = seeder ?? IClusterSeeder.None;
 
         Operations = new Dictionary<string, AwsOperation>(StringComparer.Ordinal)
         {
@@ -71,121 +59,93 @@ public sealed partial class EksService : IAwsService
             ["CreateNodegroup"] = Op("CreateNodegroup", CreateNodegroup),
             ["DescribeNodegroup"] = Op("DescribeNodegroup", DescribeNodegroup),
             ["ListNodegroups"] = Op("ListNodegroups", ListNodegroups),
+            ["UpdateNodegroupConfig"] = Op("UpdateNodegroupConfig", UpdateNodegroupConfig),
             ["DeleteNodegroup"] = Op("DeleteNodegroup", DeleteNodegroup),
         };
     }
 
-    /// <summary>One call's input, context, clock reading (milliseconds, as EKS reports) and write set.</summary>
-    private sealed record Call(JsonObject Input, OperationContext Context, DateTimeOffset Now, StateTransaction Tx);
+    /// <summary>One call's input, context, clock reading (milliseconds, as EKS reports) and transaction.</summary>
+    private sealed record Call(JsonObject Input, OperationContext Context, DateTimeOffset Now, OptimisticTransaction Tx);
 
     private AwsOperation Op(string name, Func<Call, JsonObject> handle) =>
-        new(name, (input, context) => Authorize(name, input, context), (input, context) => Run(input, context, handle));
+        new(name, (input, context, tx) => Authorize(name, input, tx),
+            (input, context, tx) => handle(new Call(input, context, EksNames.Millis(context.Now), tx)),
+            ReadOnly: name.StartsWith("Describe", StringComparison.Ordinal) || name.StartsWith("List", StringComparison.Ordinal));
 
-    private JsonObject Run(JsonObject input, OperationContext context, Func<Call, JsonObject> handle)
+    /// <summary>Completes the asynchronous work due by <paramref name="now"/> before a call reads the state.</summary>
+    public Task PrepareAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        SettleDueAsync(EksNames.Millis(now), cancellationToken);
+
+    // ---- What other layers use (the Kubernetes front) ----------------------------------------------------------------
+
+    /// <summary>
+    /// A view of the store with every asynchronous EKS change due by now applied (so a cluster created a moment ago
+    /// is ACTIVE, a finished mode switch is in effect, a node group's nodes exist). Read clusters, access models and
+    /// the cluster's Kubernetes objects from it.
+    /// </summary>
+    public async Task<IStateView> SettledViewAsync(CancellationToken cancellationToken = default)
     {
-        var now = EksNames.Millis(context.Now);
-        lock (_state.Sync)
-        {
-            SettleDue(now);
-            var tx = _state.Begin();
-            var result = handle(new Call(input, context, now, tx));
-            tx.Commit();
-            return result;
-        }
+        await SettleDueAsync(EksNames.Millis(_state.Now), cancellationToken).ConfigureAwait(false);
+        return _state.Cache.Current;
     }
-
-    // ---- What other layers use ------------------------------------------------------------------------------------
 
     /// <summary>
     /// Everything that decides access to the cluster, for the offline engine and the Kubernetes front: the current
-    /// mode, aws-auth, access entries with their policies, the creator, node DNS names and principal ids.
-    /// <paramref name="rbac"/> is the cluster's RBAC (the Kubernetes front owns those objects).
+    /// mode, aws-auth (read from the cluster's stored ConfigMap), access entries with their policies, the creator, node
+    /// DNS names and principal ids. <paramref name="rbac"/> is the cluster's RBAC (the Kubernetes front owns those
+    /// objects). Null when the cluster does not exist in <paramref name="view"/>.
     /// </summary>
+    public ClusterAccessModel? BuildAccessModel(IStateView view, string clusterName, RbacPolicy? rbac = null)
+    {
+        if (view.Get(EksKeys.Cluster(clusterName)) is not { } stored) return null;
+        var cluster = StoredJson.Decode<ClusterRecord>(stored);
+        var entries = view.List(EksKeys.AccessEntries(clusterName)).Select(StoredJson.Decode<AccessEntryRecord>)
+            .OrderBy(e => e.PrincipalArn, StringComparer.Ordinal).Select(ToCoreEntry).ToArray();
+        var principalIds = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (cluster.CreatorPrincipalId is { } creatorId) principalIds[cluster.CreatorArn] = creatorId;
+        foreach (var entry in entries)
+            if (entry.PrincipalId is { } id) principalIds[entry.PrincipalArn] = id;
+        return new ClusterAccessModel
+        {
+            ClusterName = cluster.Name,
+            ClusterArn = cluster.Arn,
+            AccountId = Options.AccountId,
+            Partition = Options.Partition,
+            Region = Options.Region,
+            Mode = ModeOf(cluster),
+            BootstrapClusterCreatorAdminPermissions = cluster.BootstrapClusterCreatorAdminPermissions,
+            AwsAuthData = ClusterKubeObjects.AwsAuthData(view, clusterName),
+            AccessEntries = entries,
+            ClusterCreatorArn = cluster.CreatorArn,
+            InstanceDnsNames = ClusterKubeObjects.InstanceDnsNames(view, clusterName),
+            PrincipalIds = principalIds,
+            Rbac = rbac ?? RbacPolicy.Empty,
+        };
+    }
+
+    /// <summary>The access model of the cluster as of now (see <see cref="SettledViewAsync"/>).</summary>
     /// <exception cref="AwsServiceException">ResourceNotFoundException when the cluster does not exist.</exception>
-    public ClusterAccessModel BuildAccessModel(string clusterName, RbacPolicy? rbac = null)
+    public async Task<ClusterAccessModel> BuildAccessModelAsync(string clusterName, RbacPolicy? rbac = null, CancellationToken cancellationToken = default)
     {
-        lock (_state.Sync)
-        {
-            SettleDue(EksNames.Millis(_state.Now));
-            var cluster = _clusters.Find(clusterName) ?? throw EksErrors.ClusterNotFound(clusterName);
-            var objects = _objects.Find(clusterName);
-            var entries = EntriesOf(clusterName).Select(ToCoreEntry).ToArray();
-            var principalIds = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            if (cluster.CreatorPrincipalId is { } creatorId) principalIds[cluster.CreatorArn] = creatorId;
-            foreach (var entry in entries)
-                if (entry.PrincipalId is { } id) principalIds[entry.PrincipalArn] = id;
-            return new ClusterAccessModel
-            {
-                ClusterName = cluster.Name,
-                ClusterArn = cluster.Arn,
-                AccountId = Options.AccountId,
-                Partition = Options.Partition,
-                Region = Options.Region,
-                Mode = ModeOf(cluster),
-                BootstrapClusterCreatorAdminPermissions = cluster.BootstrapClusterCreatorAdminPermissions,
-                AwsAuthData = objects?.AwsAuth?.Data,
-                AccessEntries = entries,
-                ClusterCreatorArn = cluster.CreatorArn,
-                InstanceDnsNames = (objects?.Nodes ?? []).ToDictionary(n => n.InstanceId, n => n.Name),
-                PrincipalIds = principalIds,
-                Rbac = rbac ?? RbacPolicy.Empty,
-            };
-        }
+        var view = await SettledViewAsync(cancellationToken).ConfigureAwait(false);
+        return BuildAccessModel(view, clusterName, rbac) ?? throw EksErrors.ClusterNotFound(clusterName);
     }
 
-    /// <summary>The cluster as the Kubernetes front needs it, or null when there is no such cluster.</summary>
-    public EksClusterView? FindCluster(string clusterName)
-    {
-        lock (_state.Sync)
-        {
-            SettleDue(EksNames.Millis(_state.Now));
-            return _clusters.Find(clusterName) is { } c
-                ? new EksClusterView(c.Name, c.Arn, c.Status, c.Version, c.PlatformVersion, c.CreatedAt, Endpoint(c.Name), ModeOf(c))
-                : null;
-        }
-    }
+    /// <summary>The cluster as the Kubernetes front sees it, or null when there is no such cluster in <paramref name="view"/>.</summary>
+    public EksClusterView? FindCluster(IStateView view, string clusterName) =>
+        view.Get(EksKeys.Cluster(clusterName)) is { } stored && StoredJson.Decode<ClusterRecord>(stored) is var c
+            ? new EksClusterView(c.Name, c.Arn, c.Status, c.Version, c.PlatformVersion, c.CreatedAt, Endpoint(c.Name), ModeOf(c))
+            : null;
 
-    /// <summary>The cluster's Kubernetes-side objects (an empty set for a cluster that has none yet), or null when there is no such cluster.</summary>
-    public ClusterObjects? GetClusterObjects(string clusterName)
+    /// <summary>The store's cluster CA with its key, made (and persisted, once for all replicas) on first use.</summary>
+    public async Task<ClusterCertificateAuthority> GetCertificateAuthorityAsync(CancellationToken cancellationToken = default)
     {
-        lock (_state.Sync)
+        if (_state.Cache.Current.Get(EksKeys.CertificateAuthority) is not { } stored)
         {
-            SettleDue(EksNames.Millis(_state.Now));
-            if (!_clusters.Contains(clusterName)) return null;
-            return _objects.Find(clusterName) ?? new ClusterObjects { ClusterName = clusterName };
+            await _state.Cache.RunAsync(tx => EnsureCertificateAuthority(tx, _state.Now), cancellationToken: cancellationToken).ConfigureAwait(false);
+            stored = _state.Cache.Current.Get(EksKeys.CertificateAuthority)!;
         }
-    }
-
-    /// <summary>Changes the cluster's Kubernetes-side objects atomically (e.g. <c>kubectl edit configmap aws-auth</c>).</summary>
-    /// <exception cref="AwsServiceException">ResourceNotFoundException when the cluster does not exist.</exception>
-    public ClusterObjects UpdateClusterObjects(string clusterName, Func<ClusterObjects, ClusterObjects> change)
-    {
-        lock (_state.Sync)
-        {
-            SettleDue(EksNames.Millis(_state.Now));
-            if (!_clusters.Contains(clusterName)) throw EksErrors.ClusterNotFound(clusterName);
-            var updated = change(_objects.Find(clusterName) ?? new ClusterObjects { ClusterName = clusterName }) with { ClusterName = clusterName };
-            var tx = _state.Begin();
-            tx.Put(_objects, clusterName, updated);
-            tx.Commit();
-            return updated;
-        }
-    }
-
-    /// <summary>The store's cluster CA with its key, made (and persisted) on first use.</summary>
-    public ClusterCertificateAuthority GetCertificateAuthority()
-    {
-        lock (_state.Sync)
-        {
-            if (_ca.Find(CaKey) is null)
-            {
-                var tx = _state.Begin();
-                EnsureCertificateAuthority(tx, _state.Now);
-                tx.Commit();
-            }
-            var record = _ca.Find(CaKey)!;
-            return new ClusterCertificateAuthority(record.CertificatePem, record.PrivateKeyPem);
-        }
+        return CertificateAuthorities.Of(StoredJson.Decode<CertificateAuthorityRecord>(stored));
     }
 
     /// <summary>
@@ -200,39 +160,78 @@ public sealed partial class EksService : IAwsService
 
     // ---- Shared helpers ------------------------------------------------------------------------------------------
 
-    private const string CaKey = "ca";
+    /// <summary>The CA's certificate and key objects, built once per stored version.</summary>
+    private static readonly PerRecord<CertificateAuthorityRecord, ClusterCertificateAuthority> CertificateAuthorities =
+        new(r => new ClusterCertificateAuthority(r.CertificatePem, r.PrivateKeyPem));
 
-    private CertificateAuthorityRecord EnsureCertificateAuthority(StateTransaction tx, DateTimeOffset now)
+    private static CertificateAuthorityRecord EnsureCertificateAuthority(OptimisticTransaction tx, DateTimeOffset now)
     {
-        if (_ca.Find(CaKey) is { } existing) return existing;
+        if (tx.Read<CertificateAuthorityRecord>(EksKeys.CertificateAuthority) is { } existing) return existing;
         var created = ClusterCertificateAuthority.Generate(now);
-        tx.Put(_ca, CaKey, created);
+        tx.Create(EksKeys.CertificateAuthority, created);
         return created;
     }
 
     private static AuthenticationMode ModeOf(ClusterRecord cluster) =>
         AuthenticationModes.TryParse(cluster.AuthenticationMode, out var mode) ? mode : AuthenticationMode.ConfigMap;
 
-    private static string EntryKey(string cluster, string principalArn) => cluster + Sep + principalArn;
-
-    private static string ChildKey(string cluster, string child) => cluster + Sep + child;
-
     private static string ClusterNameOf(JsonObject input) =>
         Input.String(input, "clusterName") ?? Input.String(input, "name") ?? throw EksErrors.Missing("name");
 
-    private ClusterRecord RequireCluster(string name) => _clusters.Find(name) ?? throw EksErrors.ClusterNotFound(name);
+    private static ClusterRecord? FindCluster(OptimisticTransaction tx, string name) => tx.Read<ClusterRecord>(EksKeys.Cluster(name));
 
-    private IEnumerable<AccessEntryRecord> EntriesOf(string cluster) =>
-        _entries.Values.Where(e => e.ClusterName == cluster).OrderBy(e => e.PrincipalArn, StringComparer.Ordinal);
+    private static ClusterRecord RequireCluster(OptimisticTransaction tx, string name) => FindCluster(tx, name) ?? throw EksErrors.ClusterNotFound(name);
 
-    private IEnumerable<NodegroupRecord> NodegroupsOf(string cluster) =>
-        _nodegroups.Values.Where(n => n.ClusterName == cluster).OrderBy(n => n.Name, StringComparer.Ordinal);
+    private static void SaveCluster(OptimisticTransaction tx, ClusterRecord cluster) => tx.Write(EksKeys.Cluster(cluster.Name), cluster);
 
-    private IEnumerable<UpdateRecord> UpdatesOf(string cluster) =>
-        _updates.Values.Where(u => u.ClusterName == cluster);
+    /// <summary>The cluster's entries in principal ARN order (a listing: not guarded).</summary>
+    private static IEnumerable<AccessEntryRecord> EntriesOf(OptimisticTransaction tx, string cluster) =>
+        tx.List(EksKeys.AccessEntries(cluster)).Select(StoredJson.Decode<AccessEntryRecord>).OrderBy(e => e.PrincipalArn, StringComparer.Ordinal);
+
+    private static AccessEntryRecord? FindEntry(OptimisticTransaction tx, string cluster, string principalArn) =>
+        tx.Read<AccessEntryRecord>(EksKeys.AccessEntry(cluster, principalArn));
+
+    /// <summary>Stores a new entry and its principal-id index key; the commit fails if either appeared meanwhile.</summary>
+    private static void CreateEntry(OptimisticTransaction tx, AccessEntryRecord entry)
+    {
+        tx.Create(EksKeys.AccessEntry(entry.ClusterName, entry.PrincipalArn), entry);
+        if (entry.PrincipalId is { } id) tx.Create(EksKeys.AccessEntryPrincipal(entry.ClusterName, id), new Iam.NameRef(entry.PrincipalArn));
+    }
+
+    private static void SaveEntry(OptimisticTransaction tx, AccessEntryRecord entry) =>
+        tx.Write(EksKeys.AccessEntry(entry.ClusterName, entry.PrincipalArn), entry);
+
+    private static void DeleteEntry(OptimisticTransaction tx, AccessEntryRecord entry)
+    {
+        tx.Delete(EksKeys.AccessEntry(entry.ClusterName, entry.PrincipalArn));
+        if (entry.PrincipalId is { } id) tx.Delete(EksKeys.AccessEntryPrincipal(entry.ClusterName, id));
+    }
+
+    /// <summary>Whether an entry already binds the principal: by ARN, or by its IAM unique id.</summary>
+    private static bool HasEntryFor(OptimisticTransaction tx, string cluster, string principalArn, string? principalId) =>
+        FindEntry(tx, cluster, principalArn) is not null ||
+        (principalId is not null && tx.Get(EksKeys.AccessEntryPrincipal(cluster, principalId)) is not null);
+
+    private static NodegroupRecord? FindNodegroup(OptimisticTransaction tx, string cluster, string name) =>
+        tx.Read<NodegroupRecord>(EksKeys.Nodegroup(cluster, name));
+
+    private static IEnumerable<NodegroupRecord> NodegroupsOf(OptimisticTransaction tx, ClusterRecord cluster) =>
+        cluster.Nodegroups.Select(name => FindNodegroup(tx, cluster.Name, name)).OfType<NodegroupRecord>();
+
+    private static void SaveNodegroup(OptimisticTransaction tx, NodegroupRecord nodegroup) =>
+        tx.Write(EksKeys.Nodegroup(nodegroup.ClusterName, nodegroup.Name), nodegroup);
+
+    private static IEnumerable<UpdateRecord> UpdatesOf(OptimisticTransaction tx, string cluster) =>
+        tx.List(EksKeys.Updates(cluster)).Select(StoredJson.Decode<UpdateRecord>);
+
+    private static void SaveUpdate(OptimisticTransaction tx, UpdateRecord update) => tx.Write(EksKeys.Update(update.ClusterName, update.Id), update);
 
     /// <summary>When asynchronous work started now completes: at the next call, or after a realistic delay.</summary>
     private DateTimeOffset DueAt(DateTimeOffset now, TimeSpan realistic) => Options.RealisticLatency ? now + realistic : now;
+
+    /// <summary>Queues work that completes at <paramref name="at"/>.</summary>
+    private static void Schedule(OptimisticTransaction tx, DateTimeOffset at, string kind, string cluster, string name) =>
+        tx.Create(EksKeys.Due(at, kind, cluster, name), new DueRecord(kind, cluster, name));
 
     private static CoreAccessEntry ToCoreEntry(AccessEntryRecord e) => new()
     {
@@ -264,3 +263,27 @@ public sealed record EksClusterView(
     DateTimeOffset CreatedAt,
     string Endpoint,
     AuthenticationMode AuthenticationMode);
+
+/// <summary>
+/// The extension point through which a later layer (the Kubernetes front) seeds a new cluster's initial Kubernetes
+/// objects: namespaces, bootstrap RBAC, EKS's <c>eks:*</c> roles... <see cref="Seed"/> runs inside CreateCluster's
+/// transaction, so the cluster and its objects appear in one commit; it writes full objects at
+/// <see cref="StateKey.KubeObject"/> keys of the cluster (without <c>metadata.resourceVersion</c>).
+/// </summary>
+public interface IClusterSeeder
+{
+    void Seed(ClusterSeed cluster, OptimisticTransaction tx);
+
+    /// <summary>Seeds nothing (the AWS endpoint alone has no use for the objects).</summary>
+    static IClusterSeeder None { get; } = new NoSeeder();
+
+    private sealed class NoSeeder : IClusterSeeder
+    {
+        public void Seed(ClusterSeed cluster, OptimisticTransaction tx)
+        {
+        }
+    }
+}
+
+/// <summary>What a seeder knows of the cluster being created.</summary>
+public sealed record ClusterSeed(string Name, string Arn, string KubernetesVersion, AuthenticationMode Mode, string CreatorArn, DateTimeOffset CreatedAt);

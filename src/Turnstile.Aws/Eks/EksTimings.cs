@@ -10,6 +10,7 @@ public sealed record EksTimings
     public TimeSpan ClusterDeletion { get; init; } = TimeSpan.FromMinutes(4);
     public TimeSpan NodegroupCreation { get; init; } = TimeSpan.FromMinutes(3);
     public TimeSpan NodegroupDeletion { get; init; } = TimeSpan.FromMinutes(3);
+    public TimeSpan NodegroupUpdate { get; init; } = TimeSpan.FromMinutes(2);
     public TimeSpan AccessConfigUpdate { get; init; } = TimeSpan.FromMinutes(1);
 
     public static EksTimings Realistic { get; } = new();

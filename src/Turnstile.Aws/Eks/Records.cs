@@ -1,6 +1,6 @@
 namespace Turnstile.Aws.Eks;
 
-// Persisted EKS state. Every record is immutable and stored as one JSON document; a change writes a new version.
+// Persisted EKS state, one record per key (see EksKeys). Every record is immutable; a change writes a new version.
 
 public static class ClusterStatuses
 {
@@ -14,6 +14,7 @@ public static class NodegroupStatuses
 {
     public const string Creating = "CREATING";
     public const string Active = "ACTIVE";
+    public const string Updating = "UPDATING";
     public const string Deleting = "DELETING";
 }
 
@@ -60,6 +61,10 @@ internal sealed record ClusterRecord
     public required string CreatorArn { get; init; }
     public string? CreatorPrincipalId { get; init; }
     public string? ClientRequestToken { get; init; }
+    /// <summary>The cluster's node group names in order: DeleteCluster and the node-role cleanup decide on this set.</summary>
+    public IReadOnlyList<string> Nodegroups { get; init; } = [];
+    /// <summary>The cluster update in progress, if any (one at a time).</summary>
+    public string? PendingUpdateId { get; init; }
 }
 
 internal sealed record AssociationRecord
@@ -120,6 +125,12 @@ internal sealed record NodegroupRecord
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
     public required string AutoScalingGroupName { get; init; }
+    /// <summary>The AMI its nodes run (the <c>eks.amazonaws.com/nodegroup-image</c> label).</summary>
+    public string ImageId { get; init; } = "";
+    /// <summary>The names of the group's Node objects (in the cluster's Kubernetes state), oldest first.</summary>
+    public IReadOnlyList<string> NodeNames { get; init; } = [];
+    /// <summary>The node group update in progress, if any.</summary>
+    public string? PendingUpdateId { get; init; }
 }
 
 internal sealed record UpdateParamRecord(string Type, string Value);
@@ -128,6 +139,8 @@ internal sealed record UpdateRecord
 {
     public required string Id { get; init; }
     public required string ClusterName { get; init; }
+    /// <summary>Set for node group updates (UpdateNodegroupConfig).</summary>
+    public string? NodegroupName { get; init; }
     public required string Type { get; init; }
     public required string Status { get; init; }
     public IReadOnlyList<UpdateParamRecord> Params { get; init; } = [];
@@ -135,6 +148,18 @@ internal sealed record UpdateRecord
     public DateTimeOffset? DueAt { get; init; }
     /// <summary>For AccessConfigUpdate: the wire mode the cluster moves to.</summary>
     public string? TargetAuthenticationMode { get; init; }
+    /// <summary>For a node group ConfigUpdate: the scaling the group moves to.</summary>
+    public ScalingConfigRecord? TargetScaling { get; init; }
+}
+
+/// <summary>Asynchronous work waiting in the due queue: what completes (<see cref="DueKinds"/>) and where.</summary>
+internal sealed record DueRecord(string Kind, string ClusterName, string Name);
+
+internal static class DueKinds
+{
+    public const string Cluster = "cluster";
+    public const string Nodegroup = "nodegroup";
+    public const string Update = "update";
 }
 
 /// <summary>The store-wide cluster CA (one per store, kept across restarts).</summary>

@@ -1,5 +1,6 @@
 using Turnstile.Core.Arns;
 using Turnstile.Core.Iam.Policies;
+using Turnstile.State;
 
 namespace Turnstile.Aws.Iam;
 
@@ -9,17 +10,17 @@ namespace Turnstile.Aws.Iam;
 /// policies, further limited by the session policies it was issued with. A permissions boundary, when set, must also
 /// allow. Request context: the caller's global keys plus the operation's own keys (resource tags, iam:PolicyARN...).
 /// </summary>
-public sealed class IamAuthorizer(IamState state) : IRequestAuthorizer
+public sealed class IamAuthorizer(IamAccount account) : IRequestAuthorizer
 {
     /// <summary>Listings authorized against the ARN prefix of their PathPrefix (<c>arn:...:user/team/</c>).</summary>
     private static readonly HashSet<string> PathListings = new(StringComparer.Ordinal) { "iam:ListUsers", "iam:ListRoles", "iam:ListGroups", "iam:ListInstanceProfiles" };
 
     private static readonly HashSet<string> MultiValuedKeys = new(StringComparer.OrdinalIgnoreCase) { ContextKeyNames.TagKeys };
 
-    public AuthorizationOutcome Authorize(AuthorizationRequest request, OperationContext context)
+    public AuthorizationOutcome Authorize(AuthorizationRequest request, OperationContext context, OptimisticTransaction tx)
     {
         var caller = context.Caller;
-        var subject = Resolve(caller, context, request.Action);
+        var subject = Resolve(new IamState(account, tx), caller, context, request.Action);
         if (subject is null)
             return Deny(caller, request, EvaluationDecision.ImplicitDeny, "identity-based policy", null);
         if (subject.IsRoot) return AuthorizationOutcome.Allow;
@@ -49,37 +50,34 @@ public sealed class IamAuthorizer(IamState state) : IRequestAuthorizer
         return AuthorizationOutcome.Allow;
     }
 
-    /// <summary>The caller's policies, tags and unique id, read under the state lock; null when its user or role is gone.</summary>
-    internal Subject? Resolve(Caller caller, OperationContext context, string? action)
+    /// <summary>The caller's policies, tags and unique id, read in the call's transaction; null when its user or role is gone.</summary>
+    internal static Subject? Resolve(IamState state, Caller caller, OperationContext context, string? action)
     {
-        lock (state.Sync)
+        if (action is not null) RecordUse(state, caller, context, action);
+        switch (caller.Type)
         {
-            if (action is not null) RecordUse(caller, context, action);
-            switch (caller.Type)
-            {
-                case PrincipalType.Root:
-                    return Subject.Root;
-                case PrincipalType.User:
-                    if (state.UserById(caller.UserId) is not { } user) return null;
-                    return new Subject(state.PoliciesOf(user), null, user.UserId, user.Tags, null, null);
-                case PrincipalType.AssumedRole:
-                    var roleId = caller.UserId.Split(':', 2)[0];
-                    if (state.RoleById(roleId) is not { } role) return null;
-                    var session = state.Sessions.Find(caller.AccessKeyId);
-                    var tags = session is { Tags.Count: > 0 } ? MergeTags(role.Tags, session.Tags) : role.Tags;
-                    return new Subject(state.PoliciesOf(role), session is null ? null : state.SessionPolicies(session), role.RoleId, tags,
-                        state.Arns.Role(role.Path, role.RoleName), session);
-                default:
-                    return null;
-            }
+            case PrincipalType.Root:
+                return Subject.Root;
+            case PrincipalType.User:
+                if (state.UserById(caller.UserId) is not { } user) return null;
+                return new Subject(state.PoliciesOf(user), null, user.UserId, user.Tags, null, null);
+            case PrincipalType.AssumedRole:
+                var roleId = caller.UserId.Split(':', 2)[0];
+                if (state.RoleById(roleId) is not { } role) return null;
+                var session = state.FindSession(caller.AccessKeyId);
+                var tags = session is { Tags.Count: > 0 } ? MergeTags(role.Tags, session.Tags) : role.Tags;
+                return new Subject(state.PoliciesOf(role), session is null ? null : state.SessionPolicies(session), role.RoleId, tags,
+                    state.Arns.Role(role.Path, role.RoleName), session);
+            default:
+                return null;
         }
     }
 
-    private void RecordUse(Caller caller, OperationContext context, string action)
+    private static void RecordUse(IamState state, Caller caller, OperationContext context, string action)
     {
         var service = action.Split(':', 2)[0];
-        if (state.AccessKeys.Contains(caller.AccessKeyId)) state.RecordKeyUse(caller.AccessKeyId, context.Now, service, context.Region);
-        if (caller.Type == PrincipalType.AssumedRole) state.RecordRoleUse(caller.UserId.Split(':', 2)[0], context.Now, context.Region);
+        if (caller.CredentialsExpireAt is null) state.Account.RecordKeyUse(caller.AccessKeyId, context.Now, service, context.Region);
+        if (caller.Type == PrincipalType.AssumedRole) state.Account.RecordRoleUse(caller.UserId.Split(':', 2)[0], context.Now, context.Region);
     }
 
     private static IReadOnlyList<TagRecord> MergeTags(IReadOnlyList<TagRecord> principal, IReadOnlyList<TagRecord> session) =>
@@ -112,7 +110,7 @@ public sealed class IamAuthorizer(IamState state) : IRequestAuthorizer
     private static string? DenyingManagedPolicy(EvaluationResult result) =>
         result.DecidingStatements.Select(s => s.Source).FirstOrDefault(source => source.StartsWith("arn:", StringComparison.Ordinal));
 
-    private AuthorizationOutcome Deny(Caller caller, AuthorizationRequest request, EvaluationDecision decision, string policyType, string? policyArn)
+    private static AuthorizationOutcome Deny(Caller caller, AuthorizationRequest request, EvaluationDecision decision, string policyType, string? policyArn)
     {
         var resource = DisplayResource(request.Action, request.Resource);
         var message = $"User: {caller.Arn} is not authorized to perform: {request.Action} on resource: {resource}";
@@ -128,7 +126,7 @@ public sealed class IamAuthorizer(IamState state) : IRequestAuthorizer
     /// IAM names its own resources by kind and name in denial messages (<c>user alice</c>, <c>role deployer</c>,
     /// <c>instance profile web</c>, <c>policy arn:...</c>); listings keep the ARN prefix (<c>arn:...:user/</c>), other services the ARN.
     /// </summary>
-    internal string DisplayResource(string action, string resource)
+    internal static string DisplayResource(string action, string resource)
     {
         if (!action.StartsWith("iam:", StringComparison.Ordinal) || !Arn.TryParse(resource, out var arn, out _) || arn.Service != "iam") return resource;
         if (PathListings.Contains(action)) return resource;

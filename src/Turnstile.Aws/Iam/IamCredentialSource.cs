@@ -1,4 +1,5 @@
 using Turnstile.Core.Arns;
+using Turnstile.State;
 
 namespace Turnstile.Aws.Iam;
 
@@ -7,44 +8,41 @@ namespace Turnstile.Aws.Iam;
 /// keys. The caller is built from current state, so a renamed user signs as its new name. Expired sessions still
 /// resolve (with their expiry) so the protocol layer can answer ExpiredToken.
 /// </summary>
-public sealed class IamCredentialSource(IamState state) : ICredentialSource
+public sealed class IamCredentialSource(IamAccount account) : ICredentialSource
 {
-    public bool TryResolve(string accessKeyId, out ResolvedCredentials credentials)
+    public bool TryResolve(OptimisticTransaction tx, string accessKeyId, out ResolvedCredentials credentials)
     {
-        lock (state.Sync)
+        var state = new IamState(account, tx);
+        credentials = null!;
+        if (accessKeyId.StartsWith(IamIds.TemporaryKeyPrefix, StringComparison.Ordinal))
         {
-            credentials = null!;
-            if (state.AccessKeys.TryGet(accessKeyId, out var key))
-            {
-                if (CallerForKey(key) is not { } caller) return false;
-                credentials = new ResolvedCredentials(key.SecretAccessKey, null, null, key.IsActive, caller);
-                return true;
-            }
-            if (state.Sessions.TryGet(accessKeyId, out var session))
-            {
-                if (CallerForSession(session) is not { } caller) return false;
-                credentials = new ResolvedCredentials(session.SecretAccessKey, session.SessionToken, session.Expiration, true, caller);
-                return true;
-            }
-            return false;
+            if (state.FindSession(accessKeyId) is not { } session || CallerForSession(state, session) is not { } caller) return false;
+            credentials = new ResolvedCredentials(session.SecretAccessKey, session.SessionToken, session.Expiration, true, caller);
+            return true;
         }
+        if (state.FindAccessKey(accessKeyId) is { } key && CallerForKey(state, key) is { } owner)
+        {
+            credentials = new ResolvedCredentials(key.SecretAccessKey, null, null, key.IsActive, owner);
+            return true;
+        }
+        return false;
     }
 
-    private Caller? CallerForKey(AccessKeyRecord key)
+    private static Caller? CallerForKey(IamState state, AccessKeyRecord key)
     {
-        if (key.IsRootKey) return RootCaller(key.AccessKeyId, null, false);
+        if (key.IsRootKey) return RootCaller(state, key.AccessKeyId, null, false);
         if (state.UserById(key.UserId!) is not { } user) return null;
-        return UserCaller(user, key.AccessKeyId, null, false);
+        return UserCaller(state, user, key.AccessKeyId, null, false);
     }
 
-    private Caller? CallerForSession(SessionRecord session)
+    private static Caller? CallerForSession(IamState state, SessionRecord session)
     {
         switch (session.Kind)
         {
             case SessionKind.Root:
-                return RootCaller(session.AccessKeyId, session.Expiration, session.MfaPresent);
+                return RootCaller(state, session.AccessKeyId, session.Expiration, session.MfaPresent);
             case SessionKind.User:
-                return state.UserById(session.PrincipalId!) is { } user ? UserCaller(user, session.AccessKeyId, session.Expiration, session.MfaPresent) : null;
+                return state.UserById(session.PrincipalId!) is { } user ? UserCaller(state, user, session.AccessKeyId, session.Expiration, session.MfaPresent) : null;
             default:
                 // The session keeps the role name it was issued for: its ARN does not change if the role goes away.
                 var roleName = state.RoleById(session.PrincipalId!)?.RoleName ?? session.PrincipalName!;
@@ -63,7 +61,7 @@ public sealed class IamCredentialSource(IamState state) : ICredentialSource
         }
     }
 
-    private Caller RootCaller(string accessKeyId, DateTimeOffset? expires, bool mfa) => new()
+    private static Caller RootCaller(IamState state, string accessKeyId, DateTimeOffset? expires, bool mfa) => new()
     {
         Arn = state.Arns.Root,
         AccountId = state.AccountId,
@@ -74,7 +72,7 @@ public sealed class IamCredentialSource(IamState state) : ICredentialSource
         CredentialsExpireAt = expires,
     };
 
-    private Caller UserCaller(UserRecord user, string accessKeyId, DateTimeOffset? expires, bool mfa) => new()
+    private static Caller UserCaller(IamState state, UserRecord user, string accessKeyId, DateTimeOffset? expires, bool mfa) => new()
     {
         Arn = state.Arns.User(user.Path, user.UserName),
         AccountId = state.AccountId,
@@ -88,23 +86,21 @@ public sealed class IamCredentialSource(IamState state) : ICredentialSource
 }
 
 /// <summary>Finds users and roles by ARN for other services (EKS access entries bind to the unique id).</summary>
-public sealed class IamDirectory(IamState state) : IIamDirectory
+public sealed class IamDirectory(IamAccount account) : IIamDirectory
 {
-    public PrincipalInfo? FindPrincipal(string arn)
+    public PrincipalInfo? FindPrincipal(OptimisticTransaction tx, string arn)
     {
         if (!PrincipalArn.TryParse(arn, out var principal, out _)) return null;
-        if (principal.Account != state.AccountId || principal.Partition != state.Partition) return null;
-        lock (state.Sync)
+        if (principal.Account != account.AccountId || principal.Partition != account.Partition) return null;
+        var state = new IamState(account, tx);
+        switch (principal.Type)
         {
-            switch (principal.Type)
-            {
-                case PrincipalType.User when state.FindUser(principal.Name) is { } user && user.Path == principal.Path:
-                    return new PrincipalInfo(state.Arns.User(user.Path, user.UserName), user.UserId, PrincipalType.User, user.UserName, user.Path, user.CreateDate);
-                case PrincipalType.Role when state.FindRole(principal.Name) is { } role && role.Path == principal.Path:
-                    return new PrincipalInfo(state.Arns.Role(role.Path, role.RoleName), role.RoleId, PrincipalType.Role, role.RoleName, role.Path, role.CreateDate);
-                default:
-                    return null;
-            }
+            case PrincipalType.User when state.FindUser(principal.Name) is { } user && user.Path == principal.Path:
+                return new PrincipalInfo(state.Arns.User(user.Path, user.UserName), user.UserId, PrincipalType.User, user.UserName, user.Path, user.CreateDate);
+            case PrincipalType.Role when state.FindRole(principal.Name) is { } role && role.Path == principal.Path:
+                return new PrincipalInfo(state.Arns.Role(role.Path, role.RoleName), role.RoleId, PrincipalType.Role, role.RoleName, role.Path, role.CreateDate);
+            default:
+                return null;
         }
     }
 }

@@ -1,7 +1,9 @@
 namespace Turnstile.Aws.Iam;
 
-// Persisted IAM state. Every record is immutable; a change writes a new copy through a StateTransaction.
-// References between entities use unique ids (AIDA/AROA/AGPA...) so that renames do not touch other records.
+// Persisted IAM state, one record per key (see IamKeys). Every record is immutable; a change writes a new copy.
+// References between entities use unique ids (AIDA/AROA/AGPA...) so that renames do not touch other records. A parent
+// lists its children where a decision depends on the set (a user's access keys for the quota and DeleteConflict), so a
+// compare on the parent guards it.
 
 public sealed record TagRecord(string Key, string Value);
 
@@ -20,6 +22,10 @@ public sealed record UserRecord
     public IReadOnlyList<InlinePolicyRecord> InlinePolicies { get; init; } = [];
     /// <summary>Set while the user has a console password (the password itself is never stored).</summary>
     public LoginProfileRecord? LoginProfile { get; init; }
+    /// <summary>The user's access key ids, oldest first.</summary>
+    public IReadOnlyList<string> AccessKeyIds { get; init; } = [];
+    /// <summary>Ids of the groups the user is in, in the order it joined them.</summary>
+    public IReadOnlyList<string> GroupIds { get; init; } = [];
 }
 
 public sealed record LoginProfileRecord(DateTimeOffset CreateDate, bool PasswordResetRequired);
@@ -45,6 +51,8 @@ public static class AccessKeyStatus
 
 public sealed record RoleRecord
 {
+    /// <summary>Ids of the instance profiles that hold the role.</summary>
+    public IReadOnlyList<string> InstanceProfileIds { get; init; } = [];
     public required string RoleId { get; init; }
     public required string RoleName { get; init; }
     public required string Path { get; init; }
@@ -139,5 +147,27 @@ public sealed record SessionRecord
     public bool HasSessionPolicies => SessionPolicy is not null || SessionPolicyArns.Count > 0;
 }
 
-/// <summary>Marks a store the emulator has already bootstrapped, so a deleted admin user is not recreated.</summary>
-public sealed record BootstrapRecord(DateTimeOffset AccountCreated);
+/// <summary>
+/// The account itself: when it was bootstrapped (its presence keeps a deleted admin user from being recreated) and the
+/// root user's access keys.
+/// </summary>
+public sealed record AccountRecord
+{
+    public required DateTimeOffset AccountCreated { get; init; }
+    public IReadOnlyList<string> RootAccessKeyIds { get; init; } = [];
+}
+
+/// <summary>An index entry: the folded name of the entity an id (or other secondary key) names.</summary>
+public sealed record NameRef(string Name);
+
+/// <summary>An IAM entity a managed policy is attached to: <see cref="Kind"/> is user, role or group; <see cref="Id"/> its unique id.</summary>
+public sealed record EntityRef(string Kind, string Id);
+
+/// <summary>Who uses a managed policy (AWS or customer): attachments and permissions boundaries, in the order they were made.</summary>
+public sealed record PolicyUsageRecord
+{
+    public IReadOnlyList<EntityRef> Attached { get; init; } = [];
+    public IReadOnlyList<EntityRef> Boundary { get; init; } = [];
+
+    public bool IsEmpty => Attached.Count == 0 && Boundary.Count == 0;
+}

@@ -10,33 +10,31 @@ public sealed partial class IamService
         Add("ListAccessKeys", UserOrCaller, ListAccessKeys, UserTags);
         Add("UpdateAccessKey", UserOrCaller, UpdateAccessKey, UserTags);
         Add("DeleteAccessKey", UserOrCaller, DeleteAccessKey, UserTags);
-        Add("GetAccessKeyLastUsed", (i, _) => KeyOwnerArn(i.Required("AccessKeyId")), GetAccessKeyLastUsed);
+        Add("GetAccessKeyLastUsed", (i, _, s) => KeyOwnerArn(s, i.Required("AccessKeyId")), GetAccessKeyLastUsed);
     }
 
-    private string KeyOwnerArn(string accessKeyId)
+    private static string KeyOwnerArn(IamState state, string accessKeyId)
     {
-        if (!_state.AccessKeys.TryGet(accessKeyId, out var key)) return "*";
-        if (key.UserId is null) return Arns.Root;
-        return _state.UserById(key.UserId) is { } user ? Arns.User(user.Path, user.UserName) : "*";
+        if (state.FindAccessKey(accessKeyId) is not { } key) return "*";
+        if (key.UserId is null) return state.Arns.Root;
+        return state.UserById(key.UserId) is { } user ? state.Arns.User(user.Path, user.UserName) : "*";
     }
 
-    private JsonObject CreateAccessKey(OperationInput input, OperationContext context)
+    private JsonObject CreateAccessKey(OperationInput input, OperationContext context, IamState state)
     {
-        var user = TargetUser(input, context);
-        if (_state.KeysOf(user?.UserId).Count() >= IamState.AccessKeysPerUser)
-            throw IamErrors.LimitExceeded($"Cannot exceed quota for AccessKeysPerUser: {IamState.AccessKeysPerUser}");
+        var user = TargetUser(input, context, state);
+        if (state.KeysOf(user).Count() >= IamAccount.AccessKeysPerUser)
+            throw IamErrors.LimitExceeded($"Cannot exceed quota for AccessKeysPerUser: {IamAccount.AccessKeysPerUser}");
 
         var key = new AccessKeyRecord
         {
-            AccessKeyId = IamIds.NewAccessKeyId(_state.AccountId),
+            AccessKeyId = IamIds.NewAccessKeyId(state.AccountId),
             SecretAccessKey = IamIds.NewSecretAccessKey(),
             UserId = user?.UserId,
             Status = AccessKeyStatus.Active,
             CreateDate = context.Now,
         };
-        var tx = _state.Begin();
-        tx.Put(_state.AccessKeys, key.AccessKeyId, key);
-        _state.Commit(tx);
+        state.CreateAccessKey(key, user);
 
         var shape = new JsonObject();
         if (user is not null) shape["UserName"] = user.UserName;
@@ -47,55 +45,47 @@ public sealed partial class IamService
         return Result("AccessKey", shape);
     }
 
-    private JsonObject ListAccessKeys(OperationInput input, OperationContext context)
+    private JsonObject ListAccessKeys(OperationInput input, OperationContext context, IamState state)
     {
-        var user = TargetUser(input, context);
-        var keys = _state.KeysOf(user?.UserId);
-        return Paging.Page(Empty(), "AccessKeyMetadata", keys,
+        var user = TargetUser(input, context, state);
+        return Paging.Page(Empty(), "AccessKeyMetadata", state.KeysOf(user),
             k => IamShapes.Date(k.CreateDate) + k.AccessKeyId,
             k => IamShapes.AccessKeyMetadata(k, user?.UserName), input);
     }
 
     /// <summary>The caller's (or the named user's) key; another user's key is reported as not found.</summary>
-    private AccessKeyRecord OwnKey(OperationInput input, OperationContext context)
+    private static (AccessKeyRecord Key, UserRecord? Owner) OwnKey(OperationInput input, OperationContext context, IamState state)
     {
-        var user = TargetUser(input, context);
+        var user = TargetUser(input, context, state);
         var id = input.Required("AccessKeyId");
-        return _state.AccessKeys.TryGet(id, out var key) && key.UserId == user?.UserId ? key : throw IamErrors.NoSuchAccessKey(id);
+        return state.FindAccessKey(id) is { } key && key.UserId == user?.UserId ? (key, user) : throw IamErrors.NoSuchAccessKey(id);
     }
 
-    private JsonObject UpdateAccessKey(OperationInput input, OperationContext context)
+    private JsonObject UpdateAccessKey(OperationInput input, OperationContext context, IamState state)
     {
         var status = input.Required("Status");
         if (status is not (AccessKeyStatus.Active or AccessKeyStatus.Inactive))
             throw IamErrors.Validation($"1 validation error detected: Value '{status}' at 'status' failed to satisfy constraint: Member must satisfy enum value set: [Active, Inactive]");
-        var key = OwnKey(input, context);
-        if (key.Status != status)
-        {
-            var tx = _state.Begin();
-            tx.Put(_state.AccessKeys, key.AccessKeyId, key with { Status = status });
-            _state.Commit(tx);
-        }
+        var (key, _) = OwnKey(input, context, state);
+        if (key.Status != status) state.SaveAccessKey(key with { Status = status });
         return Empty();
     }
 
-    private JsonObject DeleteAccessKey(OperationInput input, OperationContext context)
+    private JsonObject DeleteAccessKey(OperationInput input, OperationContext context, IamState state)
     {
-        var key = OwnKey(input, context);
-        var tx = _state.Begin();
-        tx.Delete(_state.AccessKeys, key.AccessKeyId);
-        _state.Commit(tx);
+        var (key, owner) = OwnKey(input, context, state);
+        state.DeleteAccessKey(key, owner);
         return Empty();
     }
 
-    private JsonObject GetAccessKeyLastUsed(OperationInput input, OperationContext context)
+    private JsonObject GetAccessKeyLastUsed(OperationInput input, OperationContext context, IamState state)
     {
         var id = input.Required("AccessKeyId");
-        if (!_state.AccessKeys.TryGet(id, out var key)) throw IamErrors.NoSuchAccessKey(id);
+        if (state.FindAccessKey(id) is not { } key) throw IamErrors.NoSuchAccessKey(id);
         var output = new JsonObject();
-        if (key.UserId is not null && _state.UserById(key.UserId) is { } user) output["UserName"] = user.UserName;
+        if (key.UserId is not null && state.UserById(key.UserId) is { } user) output["UserName"] = user.UserName;
         var lastUsed = new JsonObject();
-        if (_state.KeyUsage(id) is { } usage)
+        if (_account.KeyUsage(id) is { } usage)
         {
             lastUsed["LastUsedDate"] = IamShapes.Date(usage.When);
             lastUsed["ServiceName"] = usage.Service;

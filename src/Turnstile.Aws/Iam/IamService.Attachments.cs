@@ -13,24 +13,31 @@ public sealed partial class IamService
         string Label,
         string Operation,
         string NameMember,
-        Func<string, T> Get,
-        Func<string, string> ArnOf,
+        Func<IamState, string, T> Get,
+        Func<IamState, string, string> ArnOf,
         Func<T, string> Name,
+        Func<T, EntityRef> Ref,
         Func<T, IReadOnlyList<TagRecord>?> Tags,
         Func<T, IReadOnlyList<string>> Attached,
         Func<T, IReadOnlyList<string>, T> WithAttached,
         Func<T, IReadOnlyList<InlinePolicyRecord>> Inline,
         Func<T, IReadOnlyList<InlinePolicyRecord>, T> WithInline,
-        Action<T> Save);
+        Action<IamState, T> Save);
 
-    private PolicyHolder<UserRecord> UserHolder => new("user", "User", "UserName", _state.GetUser, _state.UserArn, u => u.UserName, u => u.Tags,
-        u => u.AttachedPolicyArns, (u, a) => u with { AttachedPolicyArns = a }, u => u.InlinePolicies, (u, i) => u with { InlinePolicies = i }, Save);
+    private static PolicyHolder<UserRecord> UserHolder { get; } = new("user", "User", "UserName", (s, n) => s.GetUser(n), (s, n) => s.UserArn(n),
+        u => u.UserName, u => new EntityRef(EntityKinds.User, u.UserId), u => u.Tags,
+        u => u.AttachedPolicyArns, (u, a) => u with { AttachedPolicyArns = a }, u => u.InlinePolicies, (u, i) => u with { InlinePolicies = i },
+        (s, u) => s.SaveUser(u));
 
-    private PolicyHolder<RoleRecord> RoleHolder => new("role", "Role", "RoleName", _state.GetRole, _state.RoleArn, r => r.RoleName, r => r.Tags,
-        r => r.AttachedPolicyArns, (r, a) => r with { AttachedPolicyArns = a }, r => r.InlinePolicies, (r, i) => r with { InlinePolicies = i }, Save);
+    private static PolicyHolder<RoleRecord> RoleHolder { get; } = new("role", "Role", "RoleName", (s, n) => s.GetRole(n), (s, n) => s.RoleArn(n),
+        r => r.RoleName, r => new EntityRef(EntityKinds.Role, r.RoleId), r => r.Tags,
+        r => r.AttachedPolicyArns, (r, a) => r with { AttachedPolicyArns = a }, r => r.InlinePolicies, (r, i) => r with { InlinePolicies = i },
+        (s, r) => s.SaveRole(r));
 
-    private PolicyHolder<GroupRecord> GroupHolder => new("group", "Group", "GroupName", _state.GetGroup, _state.GroupArn, g => g.GroupName, _ => null,
-        g => g.AttachedPolicyArns, (g, a) => g with { AttachedPolicyArns = a }, g => g.InlinePolicies, (g, i) => g with { InlinePolicies = i }, Save);
+    private static PolicyHolder<GroupRecord> GroupHolder { get; } = new("group", "Group", "GroupName", (s, n) => s.GetGroup(n), (s, n) => s.GroupArn(n),
+        g => g.GroupName, g => new EntityRef(EntityKinds.Group, g.GroupId), _ => null,
+        g => g.AttachedPolicyArns, (g, a) => g with { AttachedPolicyArns = a }, g => g.InlinePolicies, (g, i) => g with { InlinePolicies = i },
+        (s, g) => s.SaveGroup(g));
 
     private void RegisterAttachments()
     {
@@ -49,55 +56,57 @@ public sealed partial class IamService
 
     private void RegisterAttachments<T>(PolicyHolder<T> holder)
     {
-        string Resource(OperationInput i, OperationContext _) => holder.ArnOf(i.Required(holder.NameMember));
-        IReadOnlyDictionary<string, IReadOnlyList<string>>? Keys(OperationInput i, OperationContext _)
+        string Resource(OperationInput i, OperationContext _, IamState s) => holder.ArnOf(s, i.Required(holder.NameMember));
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? Keys(OperationInput i, OperationContext _, IamState s)
         {
             var keys = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
             if (i.String("PolicyArn") is { } arn) keys[ContextKeyNames.PolicyArn] = [arn];
-            return ResourceTagKeys(TagsOf(holder, i), keys);
+            return ResourceTagKeys(TagsOf(holder, s, i), keys);
         }
 
-        Add($"Attach{holder.Operation}Policy", Resource, (i, _) =>
+        Add($"Attach{holder.Operation}Policy", Resource, (i, _, s) =>
         {
-            var entity = holder.Get(i.Required(holder.NameMember));
+            var entity = holder.Get(s, i.Required(holder.NameMember));
             var arn = i.Required("PolicyArn");
-            if (!_state.TryResolvePolicy(arn, out var policy)) throw IamErrors.NotAttachable(arn);
+            if (!s.TryResolvePolicy(arn, out var policy)) throw IamErrors.NotAttachable(arn);
             var attached = holder.Attached(entity);
             if (IamState.Contains(attached, policy.Arn)) return Empty();
-            if (attached.Count >= IamState.ManagedPoliciesPerEntity)
-                throw IamErrors.LimitExceeded($"Cannot exceed quota for PoliciesPer{holder.Operation}: {IamState.ManagedPoliciesPerEntity}");
-            holder.Save(holder.WithAttached(entity, [.. attached, policy.Arn]));
+            if (attached.Count >= IamAccount.ManagedPoliciesPerEntity)
+                throw IamErrors.LimitExceeded($"Cannot exceed quota for PoliciesPer{holder.Operation}: {IamAccount.ManagedPoliciesPerEntity}");
+            holder.Save(s, holder.WithAttached(entity, [.. attached, policy.Arn]));
+            s.Attach(policy.Arn, holder.Ref(entity));
             return Empty();
         }, Keys);
 
-        Add($"Detach{holder.Operation}Policy", Resource, (i, _) =>
+        Add($"Detach{holder.Operation}Policy", Resource, (i, _, s) =>
         {
-            var entity = holder.Get(i.Required(holder.NameMember));
+            var entity = holder.Get(s, i.Required(holder.NameMember));
             var arn = i.Required("PolicyArn");
             var attached = holder.Attached(entity);
-            if (!IamState.Contains(attached, arn)) throw IamErrors.NoSuchPolicy(arn);
-            holder.Save(holder.WithAttached(entity, attached.Where(a => !IamState.Same(a, arn)).ToArray()));
+            if (attached.FirstOrDefault(a => IamState.Same(a, arn)) is not { } stored) throw IamErrors.NoSuchPolicy(arn);
+            holder.Save(s, holder.WithAttached(entity, attached.Where(a => !IamState.Same(a, arn)).ToArray()));
+            s.Detach(stored, holder.Ref(entity));
             return Empty();
         }, Keys);
 
-        Add($"ListAttached{holder.Operation}Policies", Resource, (i, _) =>
+        Add($"ListAttached{holder.Operation}Policies", Resource, (i, _, s) =>
         {
-            var entity = holder.Get(i.Required(holder.NameMember));
+            var entity = holder.Get(s, i.Required(holder.NameMember));
             var prefix = i.String("PathPrefix") ?? "/";
             var policies = holder.Attached(entity)
-                .Select(arn => _state.TryResolvePolicy(arn, out var p) ? p : (ManagedPolicyRef?)null)
+                .Select(arn => s.TryResolvePolicy(arn, out var p) ? p : (ManagedPolicyRef?)null)
                 .OfType<ManagedPolicyRef>()
                 .Where(p => p.Path.StartsWith(prefix, StringComparison.Ordinal));
             return Paging.Page(Empty(), "AttachedPolicies", policies, p => Paging.NameKey(p.Name) + "\u0001" + p.Arn,
                 p => new JsonObject { ["PolicyName"] = p.Name, ["PolicyArn"] = p.Arn }, i);
-        }, (i, _) => ResourceTagKeys(TagsOf(holder, i)));
+        }, (i, _, s) => ResourceTagKeys(TagsOf(holder, s, i)));
     }
 
-    private IReadOnlyList<TagRecord>? TagsOf<T>(PolicyHolder<T> holder, OperationInput input)
+    private static IReadOnlyList<TagRecord>? TagsOf<T>(PolicyHolder<T> holder, IamState state, OperationInput input)
     {
         try
         {
-            return holder.Tags(holder.Get(input.Required(holder.NameMember)));
+            return holder.Tags(holder.Get(state, input.Required(holder.NameMember)));
         }
         catch (AwsServiceException)
         {
@@ -107,24 +116,24 @@ public sealed partial class IamService
 
     private void RegisterInline<T>(PolicyHolder<T> holder)
     {
-        string Resource(OperationInput i, OperationContext _) => holder.ArnOf(i.Required(holder.NameMember));
-        IReadOnlyDictionary<string, IReadOnlyList<string>>? Keys(OperationInput i, OperationContext _) => ResourceTagKeys(TagsOf(holder, i));
+        string Resource(OperationInput i, OperationContext _, IamState s) => holder.ArnOf(s, i.Required(holder.NameMember));
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? Keys(OperationInput i, OperationContext _, IamState s) => ResourceTagKeys(TagsOf(holder, s, i));
 
-        Add($"Put{holder.Operation}Policy", Resource, (i, _) =>
+        Add($"Put{holder.Operation}Policy", Resource, (i, _, s) =>
         {
-            var entity = holder.Get(i.Required(holder.NameMember));
+            var entity = holder.Get(s, i.Required(holder.NameMember));
             var name = i.Required("PolicyName");
             var document = CheckIdentityDocument(i.Required("PolicyDocument"));
             var others = holder.Inline(entity).Where(p => !SameName(p.Name, name)).ToList();
             if (PolicyQuotas.CheckInlineAggregate(holder.Label, holder.Name(entity), others.Select(p => p.Document).Append(document)) is { } quota)
                 throw IamErrors.From(quota);
-            holder.Save(holder.WithInline(entity, [.. others, new InlinePolicyRecord(name, document)]));
+            holder.Save(s, holder.WithInline(entity, [.. others, new InlinePolicyRecord(name, document)]));
             return Empty();
         }, Keys);
 
-        Add($"Get{holder.Operation}Policy", Resource, (i, _) =>
+        Add($"Get{holder.Operation}Policy", Resource, (i, _, s) =>
         {
-            var entity = holder.Get(i.Required(holder.NameMember));
+            var entity = holder.Get(s, i.Required(holder.NameMember));
             var name = i.Required("PolicyName");
             var policy = holder.Inline(entity).FirstOrDefault(p => SameName(p.Name, name)) ?? throw IamErrors.NoSuchInlinePolicy(holder.Label, name);
             return new JsonObject
@@ -135,19 +144,19 @@ public sealed partial class IamService
             };
         }, Keys);
 
-        Add($"Delete{holder.Operation}Policy", Resource, (i, _) =>
+        Add($"Delete{holder.Operation}Policy", Resource, (i, _, s) =>
         {
-            var entity = holder.Get(i.Required(holder.NameMember));
+            var entity = holder.Get(s, i.Required(holder.NameMember));
             var name = i.Required("PolicyName");
             var inline = holder.Inline(entity);
             if (!inline.Any(p => SameName(p.Name, name))) throw IamErrors.NoSuchInlinePolicy(holder.Label, name);
-            holder.Save(holder.WithInline(entity, inline.Where(p => !SameName(p.Name, name)).ToArray()));
+            holder.Save(s, holder.WithInline(entity, inline.Where(p => !SameName(p.Name, name)).ToArray()));
             return Empty();
         }, Keys);
 
-        Add($"List{holder.Operation}Policies", Resource, (i, _) =>
+        Add($"List{holder.Operation}Policies", Resource, (i, _, s) =>
         {
-            var entity = holder.Get(i.Required(holder.NameMember));
+            var entity = holder.Get(s, i.Required(holder.NameMember));
             return Paging.Page(Empty(), "PolicyNames", holder.Inline(entity), p => Paging.NameKey(p.Name), p => JsonValue.Create(p.Name), i);
         }, Keys);
     }
@@ -156,28 +165,34 @@ public sealed partial class IamService
 
     private void RegisterBoundaries()
     {
-        Add("PutUserPermissionsBoundary", (i, _) => _state.UserArn(i.Required("UserName")), (i, _) =>
+        Add("PutUserPermissionsBoundary", (i, _, s) => s.UserArn(i.Required("UserName")), (i, _, s) =>
         {
-            var user = _state.GetUser(i.Required("UserName"));
-            Save(user with { PermissionsBoundaryArn = ResolveBoundary(i.Required("PermissionsBoundary")) });
+            var user = s.GetUser(i.Required("UserName"));
+            var boundary = ResolveBoundary(s, i.Required("PermissionsBoundary"));
+            s.SaveUser(user with { PermissionsBoundaryArn = boundary });
+            s.ChangeBoundary(user.PermissionsBoundaryArn, boundary, new EntityRef(EntityKinds.User, user.UserId));
             return Empty();
-        }, (i, _) => BoundaryKeys(i));
-        Add("DeleteUserPermissionsBoundary", (i, _) => _state.UserArn(i.Required("UserName")), (i, _) =>
+        }, (i, _, _) => BoundaryKeys(i));
+        Add("DeleteUserPermissionsBoundary", (i, _, s) => s.UserArn(i.Required("UserName")), (i, _, s) =>
         {
-            var user = _state.GetUser(i.Required("UserName"));
-            Save(user with { PermissionsBoundaryArn = null });
+            var user = s.GetUser(i.Required("UserName"));
+            s.SaveUser(user with { PermissionsBoundaryArn = null });
+            s.ChangeBoundary(user.PermissionsBoundaryArn, null, new EntityRef(EntityKinds.User, user.UserId));
             return Empty();
         });
-        Add("PutRolePermissionsBoundary", RoleResource, (i, _) =>
+        Add("PutRolePermissionsBoundary", RoleResource, (i, _, s) =>
         {
-            var role = _state.GetRole(i.Required("RoleName"));
-            Save(role with { PermissionsBoundaryArn = ResolveBoundary(i.Required("PermissionsBoundary")) });
+            var role = s.GetRole(i.Required("RoleName"));
+            var boundary = ResolveBoundary(s, i.Required("PermissionsBoundary"));
+            s.SaveRole(role with { PermissionsBoundaryArn = boundary });
+            s.ChangeBoundary(role.PermissionsBoundaryArn, boundary, new EntityRef(EntityKinds.Role, role.RoleId));
             return Empty();
-        }, (i, _) => BoundaryKeys(i));
-        Add("DeleteRolePermissionsBoundary", RoleResource, (i, _) =>
+        }, (i, _, _) => BoundaryKeys(i));
+        Add("DeleteRolePermissionsBoundary", RoleResource, (i, _, s) =>
         {
-            var role = _state.GetRole(i.Required("RoleName"));
-            Save(role with { PermissionsBoundaryArn = null });
+            var role = s.GetRole(i.Required("RoleName"));
+            s.SaveRole(role with { PermissionsBoundaryArn = null });
+            s.ChangeBoundary(role.PermissionsBoundaryArn, null, new EntityRef(EntityKinds.Role, role.RoleId));
             return Empty();
         });
     }

@@ -8,29 +8,30 @@ public sealed partial class IamService
 
     private void RegisterInstanceProfiles()
     {
-        Add("CreateInstanceProfile", (i, _) => Arns.InstanceProfile(i.Path(), i.Required("InstanceProfileName")), CreateInstanceProfile,
-            (i, _) => RequestTagKeys(i.Tags()));
+        Add("CreateInstanceProfile", (i, _, _) => Arns.InstanceProfile(i.Path(), i.Required("InstanceProfileName")), CreateInstanceProfile,
+            (i, _, _) => RequestTagKeys(i.Tags()));
         Add("GetInstanceProfile", ProfileResource, GetInstanceProfile, ProfileTags);
-        Add("ListInstanceProfiles", (i, _) => Arns.InstanceProfile(i.String("PathPrefix") ?? "/", ""), ListInstanceProfiles);
+        Add("ListInstanceProfiles", (i, _, _) => Arns.InstanceProfile(i.String("PathPrefix") ?? "/", ""), ListInstanceProfiles);
         Add("AddRoleToInstanceProfile", ProfileResource, AddRoleToInstanceProfile, ProfileTags);
         Add("RemoveRoleFromInstanceProfile", ProfileResource, RemoveRoleFromInstanceProfile, ProfileTags);
         Add("ListInstanceProfilesForRole", RoleResource, ListInstanceProfilesForRole, RoleTags);
         Add("DeleteInstanceProfile", ProfileResource, DeleteInstanceProfile, ProfileTags);
     }
 
-    private string ProfileResource(OperationInput input, OperationContext context) => _state.InstanceProfileArn(input.Required("InstanceProfileName"));
+    private static string ProfileResource(OperationInput input, OperationContext context, IamState state) =>
+        state.InstanceProfileArn(input.Required("InstanceProfileName"));
 
-    private IReadOnlyDictionary<string, IReadOnlyList<string>>? ProfileTags(OperationInput input, OperationContext context) =>
-        ResourceTagKeys(_state.FindInstanceProfile(input.Required("InstanceProfileName"))?.Tags);
+    private static IReadOnlyDictionary<string, IReadOnlyList<string>>? ProfileTags(OperationInput input, OperationContext context, IamState state) =>
+        ResourceTagKeys(state.FindInstanceProfile(input.Required("InstanceProfileName"))?.Tags);
 
-    private JsonObject ProfileShape(InstanceProfileRecord profile, bool withTags) =>
-        IamShapes.InstanceProfile(profile, Arns, profile.RoleIds.Select(_state.RoleById).OfType<RoleRecord>(), withTags);
+    private static JsonObject ProfileShape(IamState state, InstanceProfileRecord profile, bool withTags) =>
+        IamShapes.InstanceProfile(profile, state.Arns, profile.RoleIds.Select(state.RoleById).OfType<RoleRecord>(), withTags);
 
-    private JsonObject CreateInstanceProfile(OperationInput input, OperationContext context)
+    private JsonObject CreateInstanceProfile(OperationInput input, OperationContext context, IamState state)
     {
         var name = input.Required("InstanceProfileName");
         var tags = input.Tags();
-        if (_state.FindInstanceProfile(name) is not null) throw IamErrors.AlreadyExists($"Instance Profile {name} already exists.");
+        if (state.FindInstanceProfile(name) is not null) throw IamErrors.AlreadyExists($"Instance Profile {name} already exists.");
         var profile = new InstanceProfileRecord
         {
             InstanceProfileId = IamIds.NewInstanceProfileId(),
@@ -39,60 +40,53 @@ public sealed partial class IamService
             CreateDate = context.Now,
             Tags = tags,
         };
-        Save(profile);
-        return Result("InstanceProfile", ProfileShape(profile, withTags: true));
+        state.CreateInstanceProfile(profile);
+        return Result("InstanceProfile", ProfileShape(state, profile, withTags: true));
     }
 
-    private JsonObject GetInstanceProfile(OperationInput input, OperationContext context) =>
-        Result("InstanceProfile", ProfileShape(_state.GetInstanceProfile(input.Required("InstanceProfileName")), withTags: true));
+    private JsonObject GetInstanceProfile(OperationInput input, OperationContext context, IamState state) =>
+        Result("InstanceProfile", ProfileShape(state, state.GetInstanceProfile(input.Required("InstanceProfileName")), withTags: true));
 
-    private JsonObject ListInstanceProfiles(OperationInput input, OperationContext context)
+    private JsonObject ListInstanceProfiles(OperationInput input, OperationContext context, IamState state)
     {
         var prefix = input.String("PathPrefix") ?? "/";
-        var profiles = _state.InstanceProfiles.Values.Where(p => p.Path.StartsWith(prefix, StringComparison.Ordinal));
-        return Paging.Page(Empty(), "InstanceProfiles", profiles, p => Paging.NameKey(p.InstanceProfileName), p => ProfileShape(p, withTags: false), input);
+        var profiles = state.All<InstanceProfileRecord>(IamKeys.InstanceProfiles).Where(p => p.Path.StartsWith(prefix, StringComparison.Ordinal));
+        return Paging.Page(Empty(), "InstanceProfiles", profiles, p => Paging.NameKey(p.InstanceProfileName), p => ProfileShape(state, p, withTags: false), input);
     }
 
-    private JsonObject AddRoleToInstanceProfile(OperationInput input, OperationContext context)
+    private JsonObject AddRoleToInstanceProfile(OperationInput input, OperationContext context, IamState state)
     {
-        var profile = _state.GetInstanceProfile(input.Required("InstanceProfileName"));
-        var role = _state.GetRole(input.Required("RoleName"));
+        var profile = state.GetInstanceProfile(input.Required("InstanceProfileName"));
+        var role = state.GetRole(input.Required("RoleName"));
         if (profile.RoleIds.Count >= RolesPerInstanceProfile)
             throw IamErrors.LimitExceeded($"Cannot exceed quota for InstanceSessionsPerInstanceProfile: {RolesPerInstanceProfile}");
-        Save(profile with { RoleIds = [.. profile.RoleIds, role.RoleId] });
+        state.SaveInstanceProfile(profile with { RoleIds = [.. profile.RoleIds, role.RoleId] });
+        state.SaveRole(role with { InstanceProfileIds = [.. role.InstanceProfileIds, profile.InstanceProfileId] });
         return Empty();
     }
 
-    private JsonObject RemoveRoleFromInstanceProfile(OperationInput input, OperationContext context)
+    private JsonObject RemoveRoleFromInstanceProfile(OperationInput input, OperationContext context, IamState state)
     {
-        var profile = _state.GetInstanceProfile(input.Required("InstanceProfileName"));
-        var role = _state.GetRole(input.Required("RoleName"));
+        var profile = state.GetInstanceProfile(input.Required("InstanceProfileName"));
+        var role = state.GetRole(input.Required("RoleName"));
         if (!profile.RoleIds.Contains(role.RoleId)) throw IamErrors.NoSuchRole(role.RoleName);
-        Save(profile with { RoleIds = profile.RoleIds.Where(id => id != role.RoleId).ToArray() });
+        state.SaveInstanceProfile(profile with { RoleIds = profile.RoleIds.Where(id => id != role.RoleId).ToArray() });
+        state.SaveRole(role with { InstanceProfileIds = role.InstanceProfileIds.Where(id => id != profile.InstanceProfileId).ToArray() });
         return Empty();
     }
 
-    private JsonObject ListInstanceProfilesForRole(OperationInput input, OperationContext context)
+    private JsonObject ListInstanceProfilesForRole(OperationInput input, OperationContext context, IamState state)
     {
-        var role = _state.GetRole(input.Required("RoleName"));
-        return Paging.Page(Empty(), "InstanceProfiles", _state.ProfilesWithRole(role.RoleId), p => Paging.NameKey(p.InstanceProfileName),
-            p => ProfileShape(p, withTags: false), input);
+        var role = state.GetRole(input.Required("RoleName"));
+        return Paging.Page(Empty(), "InstanceProfiles", state.ProfilesWithRole(role), p => Paging.NameKey(p.InstanceProfileName),
+            p => ProfileShape(state, p, withTags: false), input);
     }
 
-    private JsonObject DeleteInstanceProfile(OperationInput input, OperationContext context)
+    private JsonObject DeleteInstanceProfile(OperationInput input, OperationContext context, IamState state)
     {
-        var profile = _state.GetInstanceProfile(input.Required("InstanceProfileName"));
+        var profile = state.GetInstanceProfile(input.Required("InstanceProfileName"));
         if (profile.RoleIds.Count > 0) throw IamErrors.DeleteConflict("Cannot delete entity, must remove roles from instance profile first.");
-        var tx = _state.Begin();
-        tx.Delete(_state.InstanceProfiles, profile.InstanceProfileName);
-        _state.Commit(tx);
+        state.DeleteInstanceProfile(profile);
         return Empty();
-    }
-
-    private void Save(InstanceProfileRecord profile)
-    {
-        var tx = _state.Begin();
-        tx.Put(_state.InstanceProfiles, profile.InstanceProfileName, profile);
-        _state.Commit(tx);
     }
 }

@@ -8,7 +8,7 @@ public sealed partial class IamService
 {
     private void RegisterPolicies()
     {
-        Add("CreatePolicy", (i, _) => Arns.Policy(PolicyPath(i), i.Required("PolicyName")), CreatePolicy, (i, _) => RequestTagKeys(i.Tags()));
+        Add("CreatePolicy", (i, _, _) => Arns.Policy(PolicyPath(i), i.Required("PolicyName")), CreatePolicy, (i, _, _) => RequestTagKeys(i.Tags()));
         Add("GetPolicy", PolicyResource, GetPolicy, PolicyTags);
         Add("ListPolicies", Everything, ListPolicies);
         Add("DeletePolicy", PolicyResource, DeletePolicy, PolicyTags);
@@ -22,13 +22,13 @@ public sealed partial class IamService
 
     private static string PolicyPath(OperationInput input) => input.String("Path") ?? "/";
 
-    private static string PolicyResource(OperationInput input, OperationContext context) => input.Required("PolicyArn");
+    private static string PolicyResource(OperationInput input, OperationContext context, IamState state) => input.Required("PolicyArn");
 
-    private IReadOnlyDictionary<string, IReadOnlyList<string>>? PolicyTags(OperationInput input, OperationContext context)
+    private static IReadOnlyDictionary<string, IReadOnlyList<string>>? PolicyTags(OperationInput input, OperationContext context, IamState state)
     {
         try
         {
-            return _state.TryResolvePolicy(input.Required("PolicyArn"), out var policy) ? ResourceTagKeys(policy.Customer?.Tags) : null;
+            return state.TryResolvePolicy(input.Required("PolicyArn"), out var policy) ? ResourceTagKeys(policy.Customer?.Tags) : null;
         }
         catch (AwsServiceException)
         {
@@ -37,12 +37,12 @@ public sealed partial class IamService
     }
 
     /// <summary>An existing managed policy (AWS or customer) or NoSuchEntity.</summary>
-    private ManagedPolicyRef ExistingPolicy(string arn) => _state.TryResolvePolicy(arn, out var policy) ? policy : throw IamErrors.NoSuchPolicy(arn);
+    private static ManagedPolicyRef ExistingPolicy(IamState state, string arn) => state.TryResolvePolicy(arn, out var policy) ? policy : throw IamErrors.NoSuchPolicy(arn);
 
     /// <summary>A customer managed policy to change; AWS managed policies belong to another account and cannot be changed.</summary>
-    private ManagedPolicyRecord ChangeablePolicy(string arn, string operation, OperationContext context)
+    private static ManagedPolicyRecord ChangeablePolicy(IamState state, string arn, string operation, OperationContext context)
     {
-        var policy = ExistingPolicy(arn);
+        var policy = ExistingPolicy(state, arn);
         return policy.Customer ?? throw IamErrors.AccessDenied(
             $"User: {context.Caller.Arn} is not authorized to perform: iam:{operation} on resource: policy {policy.Arn}");
     }
@@ -61,17 +61,21 @@ public sealed partial class IamService
         return document;
     }
 
-    private JsonObject PolicyShape(ManagedPolicyRef policy, bool full) => policy.Aws is { } aws
-        ? IamShapes.Policy(aws, _state.Partition, _state.AttachmentCount(policy.Arn), _state.BoundaryUseCount(policy.Arn), full)
-        : IamShapes.Policy(policy.Customer!, _state.AttachmentCount(policy.Arn), _state.BoundaryUseCount(policy.Arn), full);
+    private static JsonObject PolicyShape(IamState state, ManagedPolicyRef policy, bool full)
+    {
+        var usage = state.UsageOf(policy.Arn);
+        return policy.Aws is { } aws
+            ? IamShapes.Policy(aws, state.Partition, usage.Attached.Count, usage.Boundary.Count, full)
+            : IamShapes.Policy(policy.Customer!, usage.Attached.Count, usage.Boundary.Count, full);
+    }
 
-    private JsonObject CreatePolicy(OperationInput input, OperationContext context)
+    private JsonObject CreatePolicy(OperationInput input, OperationContext context, IamState state)
     {
         var name = input.Required("PolicyName");
         var path = PolicyPath(input);
         var document = CheckManagedDocument(input.Required("PolicyDocument"));
         var tags = input.Tags();
-        if (_state.Policies.Find(name) is not null) throw IamErrors.AlreadyExists($"A policy called {name} already exists. Duplicate names are not allowed.");
+        if (state.FindPolicy(name) is not null) throw IamErrors.AlreadyExists($"A policy called {name} already exists. Duplicate names are not allowed.");
 
         var policy = new ManagedPolicyRecord
         {
@@ -86,35 +90,38 @@ public sealed partial class IamService
             Versions = [new PolicyVersionRecord("v1", document, context.Now)],
             Tags = tags,
         };
-        Save(policy);
+        state.CreatePolicy(policy);
         return Result("Policy", IamShapes.Policy(policy, 0, 0, full: true));
     }
 
-    private JsonObject GetPolicy(OperationInput input, OperationContext context) =>
-        Result("Policy", PolicyShape(ExistingPolicy(input.Required("PolicyArn")), full: true));
+    private JsonObject GetPolicy(OperationInput input, OperationContext context, IamState state) =>
+        Result("Policy", PolicyShape(state, ExistingPolicy(state, input.Required("PolicyArn")), full: true));
 
-    private JsonObject ListPolicies(OperationInput input, OperationContext context)
+    private JsonObject ListPolicies(OperationInput input, OperationContext context, IamState state)
     {
         var scope = input.String("Scope") ?? "All";
         var onlyAttached = input.Bool("OnlyAttached") ?? false;
         var usage = input.String("PolicyUsageFilter");
         var prefix = input.String("PathPrefix") ?? "/";
 
-        var attachments = CountBy(_state.Users.Values.SelectMany(u => u.AttachedPolicyArns)
-            .Concat(_state.Roles.Values.SelectMany(r => r.AttachedPolicyArns))
-            .Concat(_state.Groups.Values.SelectMany(g => g.AttachedPolicyArns)));
-        var boundaries = CountBy(_state.Users.Values.Select(u => u.PermissionsBoundaryArn)
-            .Concat(_state.Roles.Values.Select(r => r.PermissionsBoundaryArn)).OfType<string>());
+        var usages = new Dictionary<string, PolicyUsageRecord>(StringComparer.OrdinalIgnoreCase);
+        int Attached(string arn) => Usage(arn).Attached.Count;
+        int Bounding(string arn) => Usage(arn).Boundary.Count;
+        PolicyUsageRecord Usage(string arn)
+        {
+            if (!usages.TryGetValue(arn, out var usage)) usages[arn] = usage = state.UsageOf(arn);
+            return usage;
+        }
 
         var candidates = new List<(string Key, ManagedPolicyRef Policy)>();
         if (scope is "All" or "AWS")
         {
             foreach (var aws in AwsManagedPolicies.All)
-                candidates.Add((Paging.NameKey(aws.Name) + "\u0001" + aws.Arn, new ManagedPolicyRef(aws.ArnIn(_state.Partition), aws, null)));
+                candidates.Add((Paging.NameKey(aws.Name) + "\u0001" + aws.Arn, new ManagedPolicyRef(aws.ArnIn(state.Partition), aws, null)));
         }
         if (scope is "All" or "Local")
         {
-            foreach (var local in _state.Policies.Values)
+            foreach (var local in state.All<ManagedPolicyRecord>(IamKeys.Policies))
                 candidates.Add((Paging.NameKey(local.PolicyName) + "\u0001" + local.Arn, new ManagedPolicyRef(local.Arn, null, local)));
         }
 
@@ -122,8 +129,8 @@ public sealed partial class IamService
         {
             if (!c.Policy.Path.StartsWith(prefix, StringComparison.Ordinal)) return false;
             if (!onlyAttached) return true;
-            var attached = attachments.GetValueOrDefault(c.Policy.Arn);
-            var bounding = boundaries.GetValueOrDefault(c.Policy.Arn);
+            var attached = Attached(c.Policy.Arn);
+            var bounding = Bounding(c.Policy.Arn);
             return usage switch
             {
                 "PermissionsPolicy" => attached > 0,
@@ -132,36 +139,27 @@ public sealed partial class IamService
             };
         });
         return Paging.Page(Empty(), "Policies", selected, c => c.Key, c => c.Policy.Aws is { } aws
-            ? IamShapes.Policy(aws, _state.Partition, attachments.GetValueOrDefault(c.Policy.Arn), boundaries.GetValueOrDefault(c.Policy.Arn), full: false)
-            : IamShapes.Policy(c.Policy.Customer!, attachments.GetValueOrDefault(c.Policy.Arn), boundaries.GetValueOrDefault(c.Policy.Arn), full: false), input);
+            ? IamShapes.Policy(aws, state.Partition, Attached(c.Policy.Arn), Bounding(c.Policy.Arn), full: false)
+            : IamShapes.Policy(c.Policy.Customer!, Attached(c.Policy.Arn), Bounding(c.Policy.Arn), full: false), input);
     }
 
-    private static Dictionary<string, int> CountBy(IEnumerable<string> arns)
+    private JsonObject DeletePolicy(OperationInput input, OperationContext context, IamState state)
     {
-        var counts = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        foreach (var arn in arns) counts[arn] = counts.GetValueOrDefault(arn) + 1;
-        return counts;
-    }
-
-    private JsonObject DeletePolicy(OperationInput input, OperationContext context)
-    {
-        var policy = ChangeablePolicy(input.Required("PolicyArn"), "DeletePolicy", context);
-        if (_state.AttachmentCount(policy.Arn) > 0 || _state.BoundaryUseCount(policy.Arn) > 0)
+        var policy = ChangeablePolicy(state, input.Required("PolicyArn"), "DeletePolicy", context);
+        if (!state.UsageOf(policy.Arn).IsEmpty)
             throw IamErrors.DeleteConflict("Cannot delete a policy attached to entities.");
         if (policy.Versions.Count > 1)
             throw IamErrors.DeleteConflict(
                 "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.");
-        var tx = _state.Begin();
-        tx.Delete(_state.Policies, policy.PolicyName);
-        _state.Commit(tx);
+        state.DeletePolicy(policy);
         return Empty();
     }
 
-    private JsonObject CreatePolicyVersion(OperationInput input, OperationContext context)
+    private JsonObject CreatePolicyVersion(OperationInput input, OperationContext context, IamState state)
     {
-        var policy = ChangeablePolicy(input.Required("PolicyArn"), "CreatePolicyVersion", context);
+        var policy = ChangeablePolicy(state, input.Required("PolicyArn"), "CreatePolicyVersion", context);
         var document = CheckManagedDocument(input.Required("PolicyDocument"));
-        if (policy.Versions.Count >= IamState.VersionsPerPolicy)
+        if (policy.Versions.Count >= IamAccount.VersionsPerPolicy)
             throw IamErrors.LimitExceeded(
                 "A managed policy can have up to 5 versions. Before you create a new version, you must delete an existing version.");
 
@@ -174,7 +172,7 @@ public sealed partial class IamService
             DefaultVersionId = setAsDefault ? version.VersionId : policy.DefaultVersionId,
             UpdateDate = context.Now,
         };
-        Save(updated);
+        state.SavePolicy(updated);
         return Result("PolicyVersion", IamShapes.PolicyVersion(version, setAsDefault, withDocument: false));
     }
 
@@ -191,19 +189,19 @@ public sealed partial class IamService
         return [new PolicyVersionRecord(aws.DefaultVersionId, aws.Document, aws.UpdateDate)];
     }
 
-    private JsonObject GetPolicyVersion(OperationInput input, OperationContext context)
+    private JsonObject GetPolicyVersion(OperationInput input, OperationContext context, IamState state)
     {
         var arn = input.Required("PolicyArn");
         var versionId = input.Required("VersionId");
-        var policy = ExistingPolicy(arn);
+        var policy = ExistingPolicy(state, arn);
         var version = VersionsOf(policy, out var defaultVersion).FirstOrDefault(v => v.VersionId == versionId)
                       ?? throw IamErrors.NoSuchPolicyVersion(arn, versionId);
         return Result("PolicyVersion", IamShapes.PolicyVersion(version, version.VersionId == defaultVersion, withDocument: true));
     }
 
-    private JsonObject ListPolicyVersions(OperationInput input, OperationContext context)
+    private JsonObject ListPolicyVersions(OperationInput input, OperationContext context, IamState state)
     {
-        var policy = ExistingPolicy(input.Required("PolicyArn"));
+        var policy = ExistingPolicy(state, input.Required("PolicyArn"));
         var versions = VersionsOf(policy, out var defaultVersion);
         // Newest first, as IAM lists them.
         return Paging.Page(Empty(), "Versions", versions, v => (int.MaxValue - VersionNumber(v.VersionId)).ToString("D10", CultureInfo.InvariantCulture),
@@ -213,52 +211,50 @@ public sealed partial class IamService
     private static int VersionNumber(string versionId) =>
         int.TryParse(versionId.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
 
-    private JsonObject DeletePolicyVersion(OperationInput input, OperationContext context)
+    private JsonObject DeletePolicyVersion(OperationInput input, OperationContext context, IamState state)
     {
         var arn = input.Required("PolicyArn");
         var versionId = input.Required("VersionId");
-        var policy = ChangeablePolicy(arn, "DeletePolicyVersion", context);
+        var policy = ChangeablePolicy(state, arn, "DeletePolicyVersion", context);
         if (policy.Versions.All(v => v.VersionId != versionId)) throw IamErrors.NoSuchPolicyVersion(arn, versionId);
         if (policy.DefaultVersionId == versionId) throw IamErrors.DeleteConflict("Cannot delete the default version of a policy.");
         var remaining = policy.Versions.Where(v => v.VersionId != versionId).ToArray();
-        Save(policy with { Versions = remaining, UpdateDate = remaining.Max(v => v.CreateDate) });
+        state.SavePolicy(policy with { Versions = remaining, UpdateDate = remaining.Max(v => v.CreateDate) });
         return Empty();
     }
 
-    private JsonObject SetDefaultPolicyVersion(OperationInput input, OperationContext context)
+    private JsonObject SetDefaultPolicyVersion(OperationInput input, OperationContext context, IamState state)
     {
         var arn = input.Required("PolicyArn");
         var versionId = input.Required("VersionId");
-        var policy = ChangeablePolicy(arn, "SetDefaultPolicyVersion", context);
+        var policy = ChangeablePolicy(state, arn, "SetDefaultPolicyVersion", context);
         if (policy.Versions.All(v => v.VersionId != versionId)) throw IamErrors.NoSuchPolicyVersion(arn, versionId);
-        if (policy.DefaultVersionId != versionId) Save(policy with { DefaultVersionId = versionId });
+        if (policy.DefaultVersionId != versionId) state.SavePolicy(policy with { DefaultVersionId = versionId });
         return Empty();
     }
 
-    private JsonObject ListEntitiesForPolicy(OperationInput input, OperationContext context)
+    private JsonObject ListEntitiesForPolicy(OperationInput input, OperationContext context, IamState state)
     {
-        var policy = ExistingPolicy(input.Required("PolicyArn"));
+        var policy = ExistingPolicy(state, input.Required("PolicyArn"));
         var filter = input.String("EntityFilter");
         var boundary = input.String("PolicyUsageFilter") == "PermissionsBoundary";
         var prefix = input.String("PathPrefix") ?? "/";
-        bool Uses(IReadOnlyList<string> attached, string? boundaryArn) =>
-            boundary ? IamState.Same(boundaryArn, policy.Arn) : IamState.Contains(attached, policy.Arn);
-
+        var usage = state.UsageOf(policy.Arn);
         var entities = new List<(string Key, string Kind, JsonObject Shape)>();
-        if (filter is null or "User")
+        foreach (var entity in boundary ? usage.Boundary : usage.Attached)
         {
-            foreach (var u in _state.Users.Values.Where(u => u.Path.StartsWith(prefix, StringComparison.Ordinal) && Uses(u.AttachedPolicyArns, u.PermissionsBoundaryArn)))
-                entities.Add(("1" + Paging.NameKey(u.UserName), "PolicyUsers", new JsonObject { ["UserName"] = u.UserName, ["UserId"] = u.UserId }));
-        }
-        if (filter is null or "Role")
-        {
-            foreach (var r in _state.Roles.Values.Where(r => r.Path.StartsWith(prefix, StringComparison.Ordinal) && Uses(r.AttachedPolicyArns, r.PermissionsBoundaryArn)))
-                entities.Add(("2" + Paging.NameKey(r.RoleName), "PolicyRoles", new JsonObject { ["RoleName"] = r.RoleName, ["RoleId"] = r.RoleId }));
-        }
-        if (filter is null or "Group" && !boundary)
-        {
-            foreach (var g in _state.Groups.Values.Where(g => g.Path.StartsWith(prefix, StringComparison.Ordinal) && IamState.Contains(g.AttachedPolicyArns, policy.Arn)))
-                entities.Add(("0" + Paging.NameKey(g.GroupName), "PolicyGroups", new JsonObject { ["GroupName"] = g.GroupName, ["GroupId"] = g.GroupId }));
+            switch (entity.Kind)
+            {
+                case EntityKinds.User when filter is null or "User" && state.UserById(entity.Id) is { } u && u.Path.StartsWith(prefix, StringComparison.Ordinal):
+                    entities.Add(("1" + Paging.NameKey(u.UserName), "PolicyUsers", new JsonObject { ["UserName"] = u.UserName, ["UserId"] = u.UserId }));
+                    break;
+                case EntityKinds.Role when filter is null or "Role" && state.RoleById(entity.Id) is { } r && r.Path.StartsWith(prefix, StringComparison.Ordinal):
+                    entities.Add(("2" + Paging.NameKey(r.RoleName), "PolicyRoles", new JsonObject { ["RoleName"] = r.RoleName, ["RoleId"] = r.RoleId }));
+                    break;
+                case EntityKinds.Group when filter is null or "Group" && state.GroupById(entity.Id) is { } g && g.Path.StartsWith(prefix, StringComparison.Ordinal):
+                    entities.Add(("0" + Paging.NameKey(g.GroupName), "PolicyGroups", new JsonObject { ["GroupName"] = g.GroupName, ["GroupId"] = g.GroupId }));
+                    break;
+            }
         }
 
         // One marker pages through groups, users and roles together; each page is split back into the three lists.
@@ -269,12 +265,5 @@ public sealed partial class IamService
         output["IsTruncated"] = page["IsTruncated"]!.DeepClone();
         if (page["Marker"] is { } marker) output["Marker"] = marker.DeepClone();
         return output;
-    }
-
-    private void Save(ManagedPolicyRecord policy)
-    {
-        var tx = _state.Begin();
-        tx.Put(_state.Policies, policy.PolicyName, policy);
-        _state.Commit(tx);
     }
 }

@@ -11,24 +11,24 @@ public sealed partial class IamService
 
     private void RegisterRoles()
     {
-        Add("CreateRole", (i, _) => Arns.Role(i.Path(), i.Required("RoleName")), CreateRole, (i, _) => CreateKeys(i));
+        Add("CreateRole", (i, _, _) => Arns.Role(i.Path(), i.Required("RoleName")), CreateRole, (i, _, _) => CreateKeys(i));
         Add("GetRole", RoleResource, GetRole, RoleTags);
-        Add("ListRoles", (i, _) => Arns.Role(i.String("PathPrefix") ?? "/", ""), ListRoles);
+        Add("ListRoles", (i, _, _) => Arns.Role(i.String("PathPrefix") ?? "/", ""), ListRoles);
         Add("UpdateRole", RoleResource, UpdateRole, RoleTags);
         Add("UpdateRoleDescription", RoleResource, UpdateRoleDescription, RoleTags);
         Add("UpdateAssumeRolePolicy", RoleResource, UpdateAssumeRolePolicy, RoleTags);
         Add("DeleteRole", RoleResource, DeleteRole, RoleTags);
     }
 
-    private string RoleResource(OperationInput input, OperationContext context) => _state.RoleArn(input.Required("RoleName"));
+    private static string RoleResource(OperationInput input, OperationContext context, IamState state) => state.RoleArn(input.Required("RoleName"));
 
-    private IReadOnlyDictionary<string, IReadOnlyList<string>>? RoleTags(OperationInput input, OperationContext context) =>
-        ResourceTagKeys(_state.FindRole(input.Required("RoleName"))?.Tags);
+    private static IReadOnlyDictionary<string, IReadOnlyList<string>>? RoleTags(OperationInput input, OperationContext context, IamState state) =>
+        ResourceTagKeys(state.FindRole(input.Required("RoleName"))?.Tags);
 
     /// <summary>Validates a trust policy as IAM does when it is stored: grammar, named principals exist, size quota.</summary>
-    private string CheckTrustPolicy(string document)
+    private static string CheckTrustPolicy(IamState state, string document)
     {
-        var parsed = PolicyParser.Parse(document, PolicyKind.Trust, _state.TrustValidation);
+        var parsed = PolicyParser.Parse(document, PolicyKind.Trust, state.TrustValidation);
         if (!parsed.IsValid) throw IamErrors.From(parsed.Error);
         if (PolicyQuotas.CheckTrust(document) is { } quota) throw IamErrors.From(quota);
         return document;
@@ -44,15 +44,15 @@ public sealed partial class IamService
         return value;
     }
 
-    private JsonObject CreateRole(OperationInput input, OperationContext context)
+    private JsonObject CreateRole(OperationInput input, OperationContext context, IamState state)
     {
         var name = input.Required("RoleName");
         var path = input.Path();
-        var document = CheckTrustPolicy(input.Required("AssumeRolePolicyDocument"));
+        var document = CheckTrustPolicy(state, input.Required("AssumeRolePolicyDocument"));
         var maxSession = CheckMaxSessionDuration(input.Int("MaxSessionDuration") ?? MinMaxSessionDuration);
         var tags = input.Tags();
-        var boundary = ResolveBoundary(input.String("PermissionsBoundary"));
-        if (_state.FindRole(name) is not null) throw IamErrors.AlreadyExists($"Role with name {name} already exists.");
+        var boundary = ResolveBoundary(state, input.String("PermissionsBoundary"));
+        if (state.FindRole(name) is not null) throw IamErrors.AlreadyExists($"Role with name {name} already exists.");
 
         var role = new RoleRecord
         {
@@ -66,83 +66,60 @@ public sealed partial class IamService
             PermissionsBoundaryArn = boundary,
             Tags = tags,
         };
-        var tx = _state.Begin();
-        tx.Put(_state.Roles, name, role);
-        _state.Commit(tx);
+        state.CreateRole(role);
+        state.ChangeBoundary(null, boundary, new EntityRef(EntityKinds.Role, role.RoleId));
         return Result("Role", IamShapes.Role(role, Arns, full: true));
     }
 
-    private JsonObject GetRole(OperationInput input, OperationContext context)
+    private JsonObject GetRole(OperationInput input, OperationContext context, IamState state)
     {
-        var role = _state.GetRole(input.Required("RoleName"));
-        return Result("Role", IamShapes.Role(role, Arns, full: true, _state.RoleUsage(role.RoleId)));
+        var role = state.GetRole(input.Required("RoleName"));
+        return Result("Role", IamShapes.Role(role, Arns, full: true, _account.RoleUsage(role.RoleId)));
     }
 
-    private JsonObject ListRoles(OperationInput input, OperationContext context)
+    private JsonObject ListRoles(OperationInput input, OperationContext context, IamState state)
     {
         var prefix = input.String("PathPrefix") ?? "/";
-        var roles = _state.Roles.Values.Where(r => r.Path.StartsWith(prefix, StringComparison.Ordinal));
+        var roles = state.All<RoleRecord>(IamKeys.Roles).Where(r => r.Path.StartsWith(prefix, StringComparison.Ordinal));
         return Paging.Page(Empty(), "Roles", roles, r => Paging.NameKey(r.RoleName), r => IamShapes.Role(r, Arns, full: false), input);
     }
 
-    private JsonObject UpdateRole(OperationInput input, OperationContext context)
+    private JsonObject UpdateRole(OperationInput input, OperationContext context, IamState state)
     {
-        var role = _state.GetRole(input.Required("RoleName"));
+        var role = state.GetRole(input.Required("RoleName"));
         var updated = role with
         {
             Description = input.String("Description") ?? role.Description,
             MaxSessionDuration = input.Int("MaxSessionDuration") is { } max ? CheckMaxSessionDuration(max) : role.MaxSessionDuration,
         };
-        Save(updated);
+        state.SaveRole(updated);
         return Empty();
     }
 
-    private JsonObject UpdateRoleDescription(OperationInput input, OperationContext context)
+    private JsonObject UpdateRoleDescription(OperationInput input, OperationContext context, IamState state)
     {
-        var role = _state.GetRole(input.Required("RoleName"));
+        var role = state.GetRole(input.Required("RoleName"));
         var updated = role with { Description = input.Required("Description") };
-        Save(updated);
-        return Result("Role", IamShapes.Role(updated, Arns, full: true, _state.RoleUsage(role.RoleId)));
+        state.SaveRole(updated);
+        return Result("Role", IamShapes.Role(updated, Arns, full: true, _account.RoleUsage(role.RoleId)));
     }
 
-    private JsonObject UpdateAssumeRolePolicy(OperationInput input, OperationContext context)
+    private JsonObject UpdateAssumeRolePolicy(OperationInput input, OperationContext context, IamState state)
     {
-        var role = _state.GetRole(input.Required("RoleName"));
-        var document = CheckTrustPolicy(input.Required("PolicyDocument"));
-        Save(role with { AssumeRolePolicyDocument = document });
+        var role = state.GetRole(input.Required("RoleName"));
+        var document = CheckTrustPolicy(state, input.Required("PolicyDocument"));
+        state.SaveRole(role with { AssumeRolePolicyDocument = document });
         return Empty();
     }
 
-    private JsonObject DeleteRole(OperationInput input, OperationContext context)
+    private JsonObject DeleteRole(OperationInput input, OperationContext context, IamState state)
     {
-        var role = _state.GetRole(input.Required("RoleName"));
-        if (_state.ProfilesWithRole(role.RoleId).Any()) throw IamErrors.DeleteConflict("Cannot delete entity, must remove roles from instance profile first.");
+        var role = state.GetRole(input.Required("RoleName"));
+        if (role.InstanceProfileIds.Count > 0) throw IamErrors.DeleteConflict("Cannot delete entity, must remove roles from instance profile first.");
         if (role.AttachedPolicyArns.Count > 0) throw IamErrors.DeleteConflict("Cannot delete entity, must detach all policies first.");
         if (role.InlinePolicies.Count > 0) throw IamErrors.DeleteConflict("Cannot delete entity, must delete policies first.");
-        var tx = _state.Begin();
-        tx.Delete(_state.Roles, role.RoleName);
-        _state.Commit(tx);
+        state.ChangeBoundary(role.PermissionsBoundaryArn, null, new EntityRef(EntityKinds.Role, role.RoleId));
+        state.DeleteRole(role);
         return Empty();
-    }
-
-    private void Save(RoleRecord role)
-    {
-        var tx = _state.Begin();
-        tx.Put(_state.Roles, role.RoleName, role);
-        _state.Commit(tx);
-    }
-
-    private void Save(UserRecord user)
-    {
-        var tx = _state.Begin();
-        tx.Put(_state.Users, user.UserName, user);
-        _state.Commit(tx);
-    }
-
-    private void Save(GroupRecord group)
-    {
-        var tx = _state.Begin();
-        tx.Put(_state.Groups, group.GroupName, group);
-        _state.Commit(tx);
     }
 }

@@ -10,33 +10,35 @@ public sealed partial class IamService
     private sealed record Taggable<T>(
         string Operation,
         string NameMember,
-        Func<string, OperationContext, T> GetForChange,
-        Func<string, IReadOnlyList<TagRecord>> ReadTags,
-        Func<string, string> ArnOf,
+        Func<IamState, string, OperationContext, T> GetForChange,
+        Func<IamState, string, IReadOnlyList<TagRecord>> ReadTags,
+        Func<IamState, string, string> ArnOf,
         Func<T, IReadOnlyList<TagRecord>> Tags,
         Func<T, IReadOnlyList<TagRecord>, T> WithTags,
-        Action<T> Save);
+        Action<IamState, T> Save);
 
     private void RegisterTags()
     {
-        RegisterTags(new Taggable<UserRecord>("User", "UserName", (n, _) => _state.GetUser(n), n => _state.GetUser(n).Tags, _state.UserArn,
-            u => u.Tags, (u, t) => u with { Tags = t }, Save));
-        RegisterTags(new Taggable<RoleRecord>("Role", "RoleName", (n, _) => _state.GetRole(n), n => _state.GetRole(n).Tags, _state.RoleArn,
-            r => r.Tags, (r, t) => r with { Tags = t }, Save));
-        RegisterTags(new Taggable<InstanceProfileRecord>("InstanceProfile", "InstanceProfileName", (n, _) => _state.GetInstanceProfile(n),
-            n => _state.GetInstanceProfile(n).Tags, _state.InstanceProfileArn, p => p.Tags, (p, t) => p with { Tags = t }, Save));
-        RegisterTags(new Taggable<ManagedPolicyRecord>("Policy", "PolicyArn", (arn, c) => ChangeablePolicy(arn, "TagPolicy", c),
-            arn => ExistingPolicy(arn).Customer?.Tags ?? [], arn => arn, p => p.Tags, (p, t) => p with { Tags = t }, Save));
+        RegisterTags(new Taggable<UserRecord>("User", "UserName", (s, n, _) => s.GetUser(n), (s, n) => s.GetUser(n).Tags, (s, n) => s.UserArn(n),
+            u => u.Tags, (u, t) => u with { Tags = t }, (s, u) => s.SaveUser(u)));
+        RegisterTags(new Taggable<RoleRecord>("Role", "RoleName", (s, n, _) => s.GetRole(n), (s, n) => s.GetRole(n).Tags, (s, n) => s.RoleArn(n),
+            r => r.Tags, (r, t) => r with { Tags = t }, (s, r) => s.SaveRole(r)));
+        RegisterTags(new Taggable<InstanceProfileRecord>("InstanceProfile", "InstanceProfileName", (s, n, _) => s.GetInstanceProfile(n),
+            (s, n) => s.GetInstanceProfile(n).Tags, (s, n) => s.InstanceProfileArn(n), p => p.Tags, (p, t) => p with { Tags = t },
+            (s, p) => s.SaveInstanceProfile(p)));
+        RegisterTags(new Taggable<ManagedPolicyRecord>("Policy", "PolicyArn", (s, arn, c) => ChangeablePolicy(s, arn, "TagPolicy", c),
+            (s, arn) => ExistingPolicy(s, arn).Customer?.Tags ?? [], (_, arn) => arn, p => p.Tags, (p, t) => p with { Tags = t },
+            (s, p) => s.SavePolicy(p)));
     }
 
     private void RegisterTags<T>(Taggable<T> kind)
     {
-        string Resource(OperationInput i, OperationContext _) => kind.ArnOf(i.Required(kind.NameMember));
-        IReadOnlyList<TagRecord>? Existing(OperationInput i)
+        string Resource(OperationInput i, OperationContext _, IamState s) => kind.ArnOf(s, i.Required(kind.NameMember));
+        IReadOnlyList<TagRecord>? Existing(IamState s, OperationInput i)
         {
             try
             {
-                return kind.ReadTags(i.Required(kind.NameMember));
+                return kind.ReadTags(s, i.Required(kind.NameMember));
             }
             catch (AwsServiceException)
             {
@@ -44,71 +46,70 @@ public sealed partial class IamService
             }
         }
 
-        Add($"Tag{kind.Operation}", Resource, (i, c) =>
+        Add($"Tag{kind.Operation}", Resource, (i, c, s) =>
         {
-            var entity = kind.GetForChange(i.Required(kind.NameMember), c);
+            var entity = kind.GetForChange(s, i.Required(kind.NameMember), c);
             var added = i.Tags();
             if (added.Count == 0) throw IamErrors.NotNull("Tags");
             var merged = kind.Tags(entity).Where(t => !added.Any(a => SameName(a.Key, t.Key))).Concat(added).ToArray();
-            if (merged.Length > IamState.TagsPerResource)
-                throw IamErrors.LimitExceeded($"Cannot exceed quota for TagsPer{kind.Operation}: {IamState.TagsPerResource}");
-            kind.Save(kind.WithTags(entity, merged));
+            if (merged.Length > IamAccount.TagsPerResource)
+                throw IamErrors.LimitExceeded($"Cannot exceed quota for TagsPer{kind.Operation}: {IamAccount.TagsPerResource}");
+            kind.Save(s, kind.WithTags(entity, merged));
             return Empty();
-        }, (i, _) => ResourceTagKeys(Existing(i), RequestTagKeys(i.Tags())));
+        }, (i, _, s) => ResourceTagKeys(Existing(s, i), RequestTagKeys(i.Tags())));
 
-        Add($"Untag{kind.Operation}", Resource, (i, c) =>
+        Add($"Untag{kind.Operation}", Resource, (i, c, s) =>
         {
-            var entity = kind.GetForChange(i.Required(kind.NameMember), c);
+            var entity = kind.GetForChange(s, i.Required(kind.NameMember), c);
             var keys = i.Strings("TagKeys");
             var remaining = kind.Tags(entity).Where(t => !keys.Any(k => SameName(k, t.Key))).ToArray();
-            if (remaining.Length != kind.Tags(entity).Count) kind.Save(kind.WithTags(entity, remaining));
+            if (remaining.Length != kind.Tags(entity).Count) kind.Save(s, kind.WithTags(entity, remaining));
             return Empty();
-        }, (i, _) => ResourceTagKeys(Existing(i), new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase)
+        }, (i, _, s) => ResourceTagKeys(Existing(s, i), new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase)
         {
             [ContextKeyNames.TagKeys] = i.Strings("TagKeys"),
         }));
 
-        Add($"List{kind.Operation}Tags", Resource, (i, _) =>
+        Add($"List{kind.Operation}Tags", Resource, (i, _, s) =>
         {
-            var tags = kind.ReadTags(i.Required(kind.NameMember));
+            var tags = kind.ReadTags(s, i.Required(kind.NameMember));
             var indexed = tags.Select((tag, index) => (tag, index));
             return Paging.Page(Empty(), "Tags", indexed, t => t.index.ToString("D4", CultureInfo.InvariantCulture),
                 t => new JsonObject { ["Key"] = t.tag.Key, ["Value"] = t.tag.Value }, i);
-        }, (i, _) => ResourceTagKeys(Existing(i)));
+        }, (i, _, s) => ResourceTagKeys(Existing(s, i)));
     }
 
     private void RegisterAccount()
     {
-        Add("GetAccountSummary", Everything, (_, _) =>
+        Add("GetAccountSummary", Everything, (_, _, state) =>
         {
+            var usages = state.All<PolicyUsageRecord>(IamKeys.PolicyUsages).ToArray();
             var summary = new JsonObject
             {
-                ["Users"] = _state.Users.Count,
+                ["Users"] = state.Count(IamKeys.Users),
                 ["UsersQuota"] = 5000,
-                ["Groups"] = _state.Groups.Count,
+                ["Groups"] = state.Count(IamKeys.Groups),
                 ["GroupsQuota"] = 300,
-                ["Roles"] = _state.Roles.Count,
+                ["Roles"] = state.Count(IamKeys.Roles),
                 ["RolesQuota"] = 1000,
-                ["Policies"] = _state.Policies.Count,
+                ["Policies"] = state.Count(IamKeys.Policies),
                 ["PoliciesQuota"] = 1500,
-                ["InstanceProfiles"] = _state.InstanceProfiles.Count,
+                ["InstanceProfiles"] = state.Count(IamKeys.InstanceProfiles),
                 ["InstanceProfilesQuota"] = 1000,
-                ["AccessKeysPerUserQuota"] = IamState.AccessKeysPerUser,
-                ["AccountAccessKeysPresent"] = _state.KeysOf(null).Any() ? 1 : 0,
-                ["AttachedPoliciesPerUserQuota"] = IamState.ManagedPoliciesPerEntity,
-                ["AttachedPoliciesPerRoleQuota"] = IamState.ManagedPoliciesPerEntity,
-                ["AttachedPoliciesPerGroupQuota"] = IamState.ManagedPoliciesPerEntity,
-                ["GroupsPerUserQuota"] = IamState.GroupsPerUser,
+                ["AccessKeysPerUserQuota"] = IamAccount.AccessKeysPerUser,
+                ["AccountAccessKeysPresent"] = state.KeysOf(null).Any() ? 1 : 0,
+                ["AttachedPoliciesPerUserQuota"] = IamAccount.ManagedPoliciesPerEntity,
+                ["AttachedPoliciesPerRoleQuota"] = IamAccount.ManagedPoliciesPerEntity,
+                ["AttachedPoliciesPerGroupQuota"] = IamAccount.ManagedPoliciesPerEntity,
+                ["GroupsPerUserQuota"] = IamAccount.GroupsPerUser,
                 ["PolicyVersionsInUseQuota"] = 10000,
-                ["PolicyVersionsInUse"] = _state.Users.Values.Sum(u => u.AttachedPolicyArns.Count)
-                                          + _state.Roles.Values.Sum(r => r.AttachedPolicyArns.Count)
-                                          + _state.Groups.Values.Sum(g => g.AttachedPolicyArns.Count),
+                ["PolicyVersionsInUse"] = usages.Sum(u => u.Attached.Count),
                 ["PolicySizeQuota"] = PolicyQuotas.ManagedPolicySize,
                 ["UserPolicySizeQuota"] = PolicyQuotas.UserInlineAggregate,
                 ["RolePolicySizeQuota"] = PolicyQuotas.RoleInlineAggregate,
                 ["GroupPolicySizeQuota"] = PolicyQuotas.GroupInlineAggregate,
                 ["AssumeRolePolicySizeQuota"] = PolicyQuotas.TrustPolicySize,
-                ["VersionsPerPolicyQuota"] = IamState.VersionsPerPolicy,
+                ["VersionsPerPolicyQuota"] = IamAccount.VersionsPerPolicy,
                 ["MFADevices"] = 0,
                 ["MFADevicesInUse"] = 0,
                 ["AccountMFAEnabled"] = 0,

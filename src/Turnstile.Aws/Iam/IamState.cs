@@ -1,155 +1,60 @@
-using System.Collections.Concurrent;
-using Turnstile.Aws.State;
 using Turnstile.Core.Arns;
 using Turnstile.Core.Iam.Policies;
+using Turnstile.State;
 
 namespace Turnstile.Aws.Iam;
 
 /// <summary>
-/// The IAM and STS state of the emulated account: its tables (loaded from the store, written through transactions),
-/// lookups, and the compiled policies of each principal. Callers hold <see cref="Sync"/> around every read and write.
+/// The IAM and STS state as one call sees it: lookups and writes over the call's optimistic transaction (every read is
+/// compared at commit), plus the account's shared caches. Entities are found by key, never by scanning.
 /// </summary>
-public sealed class IamState
+public sealed class IamState(IamAccount account, OptimisticTransaction tx)
 {
-    public const int AccessKeysPerUser = 2;
-    public const int ManagedPoliciesPerEntity = 10;
-    public const int GroupsPerUser = 10;
-    public const int VersionsPerPolicy = 5;
-    public const int TagsPerResource = 50;
+    public IamAccount Account { get; } = account;
+    public OptimisticTransaction Tx { get; } = tx;
+    public EmulatorOptions Options => Account.Options;
+    public IamArns Arns => Account.Arns;
+    public string AccountId => Account.AccountId;
+    public string Partition => Account.Partition;
 
-    /// <summary>Expired sessions are kept this long so their callers get ExpiredToken rather than InvalidClientTokenId.</summary>
-    public static readonly TimeSpan ExpiredSessionRetention = TimeSpan.FromDays(7);
+    public DateTimeOffset AccountCreated => Tx.Read<AccountRecord>(IamKeys.Account)?.AccountCreated ?? DateTimeOffset.UnixEpoch;
 
-    private readonly ConcurrentDictionary<string, RoleUsage> _roleUsage = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, AccessKeyUsage> _keyUsage = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, PrincipalPolicies> _policySets = new(StringComparer.Ordinal);
-    private Dictionary<string, UserRecord>? _usersById;
-    private Dictionary<string, RoleRecord>? _rolesById;
-
-    public EmulatorState Emulator { get; }
-    public EmulatorOptions Options => Emulator.Options;
-    public Lock Sync => Emulator.Sync;
-    public IamArns Arns { get; }
-    public string AccountId => Options.AccountId;
-    public string Partition => Options.Partition;
-    public CompiledPolicyCache Compiled { get; } = new();
-
-    public StateTable<UserRecord> Users { get; }
-    public StateTable<AccessKeyRecord> AccessKeys { get; }
-    public StateTable<RoleRecord> Roles { get; }
-    public StateTable<GroupRecord> Groups { get; }
-    public StateTable<ManagedPolicyRecord> Policies { get; }
-    public StateTable<InstanceProfileRecord> InstanceProfiles { get; }
-    public StateTable<SessionRecord> Sessions { get; }
-    private StateTable<BootstrapRecord> Meta { get; }
-
-    /// <summary>Incremented by every commit; cached views of the state are valid for one version.</summary>
-    public long Version { get; private set; }
-
-    public DateTimeOffset AccountCreated => Meta.Find(BootstrapKey)?.AccountCreated ?? DateTimeOffset.UnixEpoch;
-
-    private const string BootstrapKey = "bootstrap";
-
-    public IamState(EmulatorState emulator)
-    {
-        Emulator = emulator;
-        Arns = new IamArns(emulator.Options.Partition, emulator.Options.AccountId);
-        var store = emulator.Store;
-        var names = StringComparer.OrdinalIgnoreCase;
-        lock (emulator.Sync)
-        {
-            Users = new StateTable<UserRecord>("iam-users", store, names);
-            AccessKeys = new StateTable<AccessKeyRecord>("iam-access-keys", store);
-            Roles = new StateTable<RoleRecord>("iam-roles", store, names);
-            Groups = new StateTable<GroupRecord>("iam-groups", store, names);
-            Policies = new StateTable<ManagedPolicyRecord>("iam-policies", store, names);
-            InstanceProfiles = new StateTable<InstanceProfileRecord>("iam-instance-profiles", store, names);
-            Sessions = new StateTable<SessionRecord>("sts-sessions", store);
-            Meta = new StateTable<BootstrapRecord>("iam-meta", store);
-            Bootstrap();
-        }
-    }
-
-    public StateTransaction Begin() => Emulator.Begin();
-
-    /// <summary>Commits the call's writes and invalidates every cached view.</summary>
-    public void Commit(StateTransaction transaction)
-    {
-        transaction.Commit();
-        Version++;
-        _policySets.Clear();
-        _usersById = null;
-        _rolesById = null;
-    }
-
-    /// <summary>
-    /// A new store gets the admin user with AdministratorAccess and the configured access key, nothing else;
-    /// the marker keeps this from happening again after the admin is deleted.
-    /// </summary>
-    private void Bootstrap()
-    {
-        if (Meta.Contains(BootstrapKey)) return;
-        var now = Emulator.Now;
-        var tx = Begin();
-        var name = Options.AdminUserName;
-        if (!Users.TryGet(name, out var admin))
-        {
-            admin = new UserRecord
-            {
-                UserId = IamIds.NewUserId(),
-                UserName = name,
-                Path = "/",
-                CreateDate = now,
-                AttachedPolicyArns = [AwsManagedPolicy("AdministratorAccess")],
-            };
-            tx.Put(Users, name, admin);
-        }
-        if (!AccessKeys.Contains(Options.AdminAccessKeyId))
-        {
-            tx.Put(AccessKeys, Options.AdminAccessKeyId, new AccessKeyRecord
-            {
-                AccessKeyId = Options.AdminAccessKeyId,
-                SecretAccessKey = Options.AdminSecretAccessKey,
-                UserId = admin.UserId,
-                Status = AccessKeyStatus.Active,
-                CreateDate = now,
-            });
-        }
-        tx.Put(Meta, BootstrapKey, new BootstrapRecord(now));
-        Commit(tx);
-    }
-
-    public string AwsManagedPolicy(string name) => $"arn:{Partition}:iam::aws:policy/{name}";
+    public string AwsManagedPolicy(string name) => Account.AwsManagedPolicy(name);
 
     // ---- lookups -------------------------------------------------------------------------------------------
 
-    public UserRecord? FindUser(string name) => Users.Find(name);
-    public RoleRecord? FindRole(string name) => Roles.Find(name);
-    public GroupRecord? FindGroup(string name) => Groups.Find(name);
-    public InstanceProfileRecord? FindInstanceProfile(string name) => InstanceProfiles.Find(name);
+    public UserRecord? FindUser(string name) => Tx.Read<UserRecord>(IamKeys.User(name));
+    public RoleRecord? FindRole(string name) => Tx.Read<RoleRecord>(IamKeys.Role(name));
+    public GroupRecord? FindGroup(string name) => Tx.Read<GroupRecord>(IamKeys.Group(name));
+    public InstanceProfileRecord? FindInstanceProfile(string name) => Tx.Read<InstanceProfileRecord>(IamKeys.InstanceProfile(name));
+    public ManagedPolicyRecord? FindPolicy(string name) => Tx.Read<ManagedPolicyRecord>(IamKeys.Policy(name));
+    public AccessKeyRecord? FindAccessKey(string id) => Tx.Read<AccessKeyRecord>(IamKeys.AccessKey(id));
+    public SessionRecord? FindSession(string accessKeyId) => Tx.Read<SessionRecord>(IamKeys.Session(accessKeyId));
 
-    public UserRecord GetUser(string name) => Users.Find(name) ?? throw IamErrors.NoSuchUser(name);
-    public RoleRecord GetRole(string name) => Roles.Find(name) ?? throw IamErrors.NoSuchRole(name);
-    public GroupRecord GetGroup(string name) => Groups.Find(name) ?? throw IamErrors.NoSuchGroup(name);
-    public InstanceProfileRecord GetInstanceProfile(string name) => InstanceProfiles.Find(name) ?? throw IamErrors.NoSuchInstanceProfile(name);
+    public UserRecord GetUser(string name) => FindUser(name) ?? throw IamErrors.NoSuchUser(name);
+    public RoleRecord GetRole(string name) => FindRole(name) ?? throw IamErrors.NoSuchRole(name);
+    public GroupRecord GetGroup(string name) => FindGroup(name) ?? throw IamErrors.NoSuchGroup(name);
+    public InstanceProfileRecord GetInstanceProfile(string name) => FindInstanceProfile(name) ?? throw IamErrors.NoSuchInstanceProfile(name);
 
-    public UserRecord? UserById(string id)
-    {
-        _usersById ??= Users.Values.ToDictionary(u => u.UserId, StringComparer.Ordinal);
-        return _usersById.GetValueOrDefault(id);
-    }
+    public UserRecord? UserById(string id) => Tx.Read<NameRef>(IamKeys.UserId(id)) is { } name ? FindUser(name.Name) : null;
+    public RoleRecord? RoleById(string id) => Tx.Read<NameRef>(IamKeys.RoleId(id)) is { } name ? FindRole(name.Name) : null;
+    public GroupRecord? GroupById(string id) => Tx.Read<NameRef>(IamKeys.GroupId(id)) is { } name ? FindGroup(name.Name) : null;
+    public InstanceProfileRecord? InstanceProfileById(string id) =>
+        Tx.Read<NameRef>(IamKeys.InstanceProfileId(id)) is { } name ? FindInstanceProfile(name.Name) : null;
 
-    public RoleRecord? RoleById(string id)
-    {
-        _rolesById ??= Roles.Values.ToDictionary(r => r.RoleId, StringComparer.Ordinal);
-        return _rolesById.GetValueOrDefault(id);
-    }
+    public IEnumerable<GroupRecord> GroupsOf(UserRecord user) => user.GroupIds.Select(GroupById).OfType<GroupRecord>();
 
-    public IEnumerable<GroupRecord> GroupsOf(string userId) => Groups.Values.Where(g => g.MemberUserIds.Contains(userId));
+    /// <summary>A user's access keys, or the root user's when <paramref name="user"/> is null.</summary>
+    public IEnumerable<AccessKeyRecord> KeysOf(UserRecord? user) =>
+        (user?.AccessKeyIds ?? Tx.Read<AccountRecord>(IamKeys.Account)?.RootAccessKeyIds ?? []).Select(FindAccessKey).OfType<AccessKeyRecord>();
 
-    public IEnumerable<AccessKeyRecord> KeysOf(string? userId) => AccessKeys.Values.Where(k => k.UserId == userId);
+    public IEnumerable<InstanceProfileRecord> ProfilesWithRole(RoleRecord role) =>
+        role.InstanceProfileIds.Select(InstanceProfileById).OfType<InstanceProfileRecord>();
 
-    public IEnumerable<InstanceProfileRecord> ProfilesWithRole(string roleId) => InstanceProfiles.Values.Where(p => p.RoleIds.Contains(roleId));
+    /// <summary>The records under <paramref name="prefix"/> (listings; not guarded, as a listing decides nothing).</summary>
+    public IEnumerable<T> All<T>(string prefix) where T : class => Tx.List(prefix).Select(StoredJson.Decode<T>);
+
+    public int Count(string prefix) => Tx.List(prefix).Count();
 
     /// <summary>The ARN of a user, or the path-less ARN IAM authorizes against when the user does not exist.</summary>
     public string UserArn(string name) => FindUser(name) is { } user ? Arns.User(user.Path, user.UserName) : Arns.User("/", name);
@@ -157,6 +62,119 @@ public sealed class IamState
     public string GroupArn(string name) => FindGroup(name) is { } group ? Arns.Group(group.Path, group.GroupName) : Arns.Group("/", name);
     public string InstanceProfileArn(string name) =>
         FindInstanceProfile(name) is { } profile ? Arns.InstanceProfile(profile.Path, profile.InstanceProfileName) : Arns.InstanceProfile("/", name);
+
+    // ---- writes --------------------------------------------------------------------------------------------
+
+    public void CreateUser(UserRecord user)
+    {
+        Tx.Create(IamKeys.User(user.UserName), user);
+        Tx.Create(IamKeys.UserId(user.UserId), new NameRef(IamKeys.Fold(user.UserName)));
+    }
+
+    public void SaveUser(UserRecord user) => Tx.Write(IamKeys.User(user.UserName), user);
+
+    public void RenameUser(UserRecord before, UserRecord after)
+    {
+        if (IamKeys.Fold(before.UserName) != IamKeys.Fold(after.UserName))
+        {
+            Tx.Delete(IamKeys.User(before.UserName));
+            Tx.Create(IamKeys.User(after.UserName), after);
+            Tx.Write(IamKeys.UserId(after.UserId), new NameRef(IamKeys.Fold(after.UserName)));
+        }
+        else SaveUser(after);
+    }
+
+    public void DeleteUser(UserRecord user)
+    {
+        Tx.Delete(IamKeys.User(user.UserName));
+        Tx.Delete(IamKeys.UserId(user.UserId));
+    }
+
+    public void CreateRole(RoleRecord role)
+    {
+        Tx.Create(IamKeys.Role(role.RoleName), role);
+        Tx.Create(IamKeys.RoleId(role.RoleId), new NameRef(IamKeys.Fold(role.RoleName)));
+    }
+
+    public void SaveRole(RoleRecord role) => Tx.Write(IamKeys.Role(role.RoleName), role);
+
+    public void DeleteRole(RoleRecord role)
+    {
+        Tx.Delete(IamKeys.Role(role.RoleName));
+        Tx.Delete(IamKeys.RoleId(role.RoleId));
+    }
+
+    public void CreateGroup(GroupRecord group)
+    {
+        Tx.Create(IamKeys.Group(group.GroupName), group);
+        Tx.Create(IamKeys.GroupId(group.GroupId), new NameRef(IamKeys.Fold(group.GroupName)));
+    }
+
+    public void SaveGroup(GroupRecord group) => Tx.Write(IamKeys.Group(group.GroupName), group);
+
+    public void RenameGroup(GroupRecord before, GroupRecord after)
+    {
+        if (IamKeys.Fold(before.GroupName) != IamKeys.Fold(after.GroupName))
+        {
+            Tx.Delete(IamKeys.Group(before.GroupName));
+            Tx.Create(IamKeys.Group(after.GroupName), after);
+            Tx.Write(IamKeys.GroupId(after.GroupId), new NameRef(IamKeys.Fold(after.GroupName)));
+        }
+        else SaveGroup(after);
+    }
+
+    public void DeleteGroup(GroupRecord group)
+    {
+        Tx.Delete(IamKeys.Group(group.GroupName));
+        Tx.Delete(IamKeys.GroupId(group.GroupId));
+    }
+
+    public void CreateInstanceProfile(InstanceProfileRecord profile)
+    {
+        Tx.Create(IamKeys.InstanceProfile(profile.InstanceProfileName), profile);
+        Tx.Create(IamKeys.InstanceProfileId(profile.InstanceProfileId), new NameRef(IamKeys.Fold(profile.InstanceProfileName)));
+    }
+
+    public void SaveInstanceProfile(InstanceProfileRecord profile) => Tx.Write(IamKeys.InstanceProfile(profile.InstanceProfileName), profile);
+
+    public void DeleteInstanceProfile(InstanceProfileRecord profile)
+    {
+        Tx.Delete(IamKeys.InstanceProfile(profile.InstanceProfileName));
+        Tx.Delete(IamKeys.InstanceProfileId(profile.InstanceProfileId));
+    }
+
+    public void SavePolicy(ManagedPolicyRecord policy) => Tx.Write(IamKeys.Policy(policy.PolicyName), policy);
+
+    public void CreatePolicy(ManagedPolicyRecord policy) => Tx.Create(IamKeys.Policy(policy.PolicyName), policy);
+
+    public void DeletePolicy(ManagedPolicyRecord policy)
+    {
+        Tx.Delete(IamKeys.Policy(policy.PolicyName));
+        Tx.Delete(IamKeys.PolicyUsage(policy.Arn));
+    }
+
+    /// <summary>Stores a new access key and lists it on its owner (the user, or the account for the root user).</summary>
+    public void CreateAccessKey(AccessKeyRecord key, UserRecord? owner)
+    {
+        Tx.Create(IamKeys.AccessKey(key.AccessKeyId), key);
+        if (owner is not null) SaveUser(owner with { AccessKeyIds = [.. owner.AccessKeyIds, key.AccessKeyId] });
+        else SaveRootKeys(ids => [.. ids, key.AccessKeyId]);
+    }
+
+    public void DeleteAccessKey(AccessKeyRecord key, UserRecord? owner)
+    {
+        Tx.Delete(IamKeys.AccessKey(key.AccessKeyId));
+        if (owner is not null) SaveUser(owner with { AccessKeyIds = owner.AccessKeyIds.Where(id => id != key.AccessKeyId).ToArray() });
+        else SaveRootKeys(ids => ids.Where(id => id != key.AccessKeyId).ToArray());
+    }
+
+    public void SaveAccessKey(AccessKeyRecord key) => Tx.Write(IamKeys.AccessKey(key.AccessKeyId), key);
+
+    private void SaveRootKeys(Func<IReadOnlyList<string>, IReadOnlyList<string>> change)
+    {
+        var account = Tx.Read<AccountRecord>(IamKeys.Account) ?? new AccountRecord { AccountCreated = Account.Emulator.Now };
+        Tx.Write(IamKeys.Account, account with { RootAccessKeyIds = change(account.RootAccessKeyIds) });
+    }
 
     // ---- managed policies ----------------------------------------------------------------------------------
 
@@ -178,18 +196,35 @@ public sealed class IamState
         }
         if (parsed.Account != AccountId) return false;
         var name = parsed.Resource[(parsed.Resource.LastIndexOf('/') + 1)..];
-        if (Policies.Find(name) is not { } record || !string.Equals(record.Arn, arn, StringComparison.OrdinalIgnoreCase)) return false;
+        if (FindPolicy(name) is not { } record || !string.Equals(record.Arn, arn, StringComparison.OrdinalIgnoreCase)) return false;
         policy = new ManagedPolicyRef(record.Arn, null, record);
         return true;
     }
 
-    public int AttachmentCount(string policyArn) =>
-        Users.Values.Count(u => Contains(u.AttachedPolicyArns, policyArn)) +
-        Roles.Values.Count(r => Contains(r.AttachedPolicyArns, policyArn)) +
-        Groups.Values.Count(g => Contains(g.AttachedPolicyArns, policyArn));
+    public PolicyUsageRecord UsageOf(string policyArn) => Tx.Read<PolicyUsageRecord>(IamKeys.PolicyUsage(policyArn)) ?? new PolicyUsageRecord();
 
-    public int BoundaryUseCount(string policyArn) =>
-        Users.Values.Count(u => Same(u.PermissionsBoundaryArn, policyArn)) + Roles.Values.Count(r => Same(r.PermissionsBoundaryArn, policyArn));
+    public int AttachmentCount(string policyArn) => UsageOf(policyArn).Attached.Count;
+
+    public int BoundaryUseCount(string policyArn) => UsageOf(policyArn).Boundary.Count;
+
+    public void Attach(string policyArn, EntityRef entity) => ChangeUsage(policyArn, u => u with { Attached = [.. u.Attached, entity] });
+
+    public void Detach(string policyArn, EntityRef entity) => ChangeUsage(policyArn, u => u with { Attached = u.Attached.Where(e => e != entity).ToArray() });
+
+    /// <summary>Moves <paramref name="entity"/>'s permissions boundary from one policy to another (either may be null).</summary>
+    public void ChangeBoundary(string? from, string? to, EntityRef entity)
+    {
+        if (Same(from, to)) return;
+        if (from is not null) ChangeUsage(from, u => u with { Boundary = u.Boundary.Where(e => e != entity).ToArray() });
+        if (to is not null) ChangeUsage(to, u => u with { Boundary = [.. u.Boundary, entity] });
+    }
+
+    private void ChangeUsage(string policyArn, Func<PolicyUsageRecord, PolicyUsageRecord> change)
+    {
+        var usage = change(UsageOf(policyArn));
+        if (usage.IsEmpty) Tx.Delete(IamKeys.PolicyUsage(policyArn));
+        else Tx.Write(IamKeys.PolicyUsage(policyArn), usage);
+    }
 
     public static bool Contains(IReadOnlyList<string> arns, string arn) => arns.Any(a => Same(a, arn));
 
@@ -199,9 +234,7 @@ public sealed class IamState
     public CompiledPolicy? CompileManaged(string arn)
     {
         if (!TryResolvePolicySafe(arn, out var policy)) return null;
-        if (policy.Aws is { } aws) return AwsManagedPolicies.Compiled(aws);
-        var record = policy.Customer!;
-        return Compiled.GetOrCompile(record.DefaultVersion.Document, PolicyKind.Identity, record.Arn, PolicySourceType.UserManaged);
+        return policy.Aws is { } aws ? AwsManagedPolicies.Compiled(aws) : Account.CustomerDefault.Of(policy.Customer!);
     }
 
     private bool TryResolvePolicySafe(string arn, out ManagedPolicyRef policy)
@@ -222,42 +255,31 @@ public sealed class IamState
     /// <summary>The identity policies and permissions boundary of a user (its own and its groups').</summary>
     public PrincipalPolicies PoliciesOf(UserRecord user)
     {
-        if (_policySets.TryGetValue(user.UserId, out var cached)) return cached;
         var policies = new List<CompiledPolicy>();
         AddManaged(policies, user.AttachedPolicyArns);
-        AddInline(policies, user.InlinePolicies, PolicySourceType.User);
-        foreach (var group in GroupsOf(user.UserId))
+        policies.AddRange(Account.UserInline.Of(user));
+        foreach (var group in GroupsOf(user))
         {
             AddManaged(policies, group.AttachedPolicyArns);
-            AddInline(policies, group.InlinePolicies, PolicySourceType.Group);
+            policies.AddRange(Account.GroupInline.Of(group));
         }
-        var set = new PrincipalPolicies(policies, Boundary(user.PermissionsBoundaryArn));
-        _policySets[user.UserId] = set;
-        return set;
+        return new PrincipalPolicies(policies, Boundary(user.PermissionsBoundaryArn));
     }
 
     public PrincipalPolicies PoliciesOf(RoleRecord role)
     {
-        if (_policySets.TryGetValue(role.RoleId, out var cached)) return cached;
         var policies = new List<CompiledPolicy>();
         AddManaged(policies, role.AttachedPolicyArns);
-        AddInline(policies, role.InlinePolicies, PolicySourceType.Role);
-        var set = new PrincipalPolicies(policies, Boundary(role.PermissionsBoundaryArn));
-        _policySets[role.RoleId] = set;
-        return set;
+        policies.AddRange(Account.RoleInline.Of(role));
+        return new PrincipalPolicies(policies, Boundary(role.PermissionsBoundaryArn));
     }
 
     /// <summary>The session policies of an AssumeRole session (inline and managed), null when it has none.</summary>
     public IReadOnlyList<CompiledPolicy>? SessionPolicies(SessionRecord session)
     {
         if (!session.HasSessionPolicies) return null;
-        var key = "session:" + session.AccessKeyId;
-        if (_policySets.TryGetValue(key, out var cached)) return cached.Identity;
-        var policies = new List<CompiledPolicy>();
-        if (session.SessionPolicy is { } inline)
-            policies.Add(Compiled.GetOrCompile(inline, PolicyKind.Identity, "session policy", PolicySourceType.None));
+        var policies = new List<CompiledPolicy>(Account.SessionInline.Of(session));
         AddManaged(policies, session.SessionPolicyArns);
-        _policySets[key] = new PrincipalPolicies(policies, null);
         return policies;
     }
 
@@ -266,26 +288,8 @@ public sealed class IamState
     private void AddManaged(List<CompiledPolicy> into, IEnumerable<string> arns)
     {
         foreach (var arn in arns)
-        {
             if (CompileManaged(arn) is { } compiled) into.Add(compiled);
-        }
     }
-
-    private void AddInline(List<CompiledPolicy> into, IEnumerable<InlinePolicyRecord> inline, PolicySourceType type)
-    {
-        foreach (var policy in inline) into.Add(Compiled.GetOrCompile(policy.Document, PolicyKind.Identity, policy.Name, type));
-    }
-
-    // ---- usage (memory only) -------------------------------------------------------------------------------
-
-    public void RecordKeyUse(string accessKeyId, DateTimeOffset when, string service, string region) =>
-        _keyUsage[accessKeyId] = new AccessKeyUsage(when, service, region);
-
-    public AccessKeyUsage? KeyUsage(string accessKeyId) => _keyUsage.GetValueOrDefault(accessKeyId);
-
-    public void RecordRoleUse(string roleId, DateTimeOffset when, string region) => _roleUsage[roleId] = new RoleUsage(when, region);
-
-    public RoleUsage? RoleUsage(string roleId) => _roleUsage.GetValueOrDefault(roleId);
 
     /// <summary>Checks a trust or identity document's text the way IAM does before parsing: the principals it names must exist.</summary>
     public PolicyValidationOptions TrustValidation => new() { PrincipalExists = PrincipalExists };
@@ -312,4 +316,5 @@ public readonly record struct ManagedPolicyRef(string Arn, AwsManagedPolicy? Aws
 /// <summary>A principal's identity policies and its permissions boundary (null when none is set).</summary>
 public sealed record PrincipalPolicies(IReadOnlyList<CompiledPolicy> Identity, CompiledPolicy? Boundary);
 
+/// <summary>When, for which service and where an access key was last used (kept in memory only).</summary>
 public sealed record AccessKeyUsage(DateTimeOffset When, string Service, string Region);

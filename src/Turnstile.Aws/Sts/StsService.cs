@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Turnstile.Aws.Iam;
 using Turnstile.Core.Arns;
 using Turnstile.Core.Iam.Policies;
+using Turnstile.State;
 
 namespace Turnstile.Aws.Sts;
 
@@ -25,42 +26,41 @@ public sealed partial class StsService : IAwsService
     public const int PackedPolicyBudget = 2048;
     public const string TagSessionAction = "sts:TagSession";
 
-    private readonly IamState _state;
-    private readonly IamAuthorizer _authorizer;
+    private readonly IamAccount _account;
     private readonly Dictionary<string, AwsOperation> _operations = new(StringComparer.Ordinal);
 
-    public StsService(IamService iam) : this(iam.State)
+    public StsService(IamService iam) : this(iam.Account)
     {
     }
 
-    public StsService(IamState state)
+    public StsService(IamAccount account)
     {
-        _state = state;
-        _authorizer = new IamAuthorizer(state);
+        _account = account;
         // GetCallerIdentity cannot be denied; AssumeRole and GetSessionToken decide inside (trust policy, credential type).
-        Add("GetCallerIdentity", null, GetCallerIdentity);
+        Add("GetCallerIdentity", null, GetCallerIdentity, readOnly: true);
         Add("AssumeRole", null, AssumeRole);
         Add("GetSessionToken", null, GetSessionToken);
-        Add("GetAccessKeyInfo", (_, _) => new AuthorizationRequest("sts:GetAccessKeyInfo", "*"), GetAccessKeyInfo);
+        Add("GetAccessKeyInfo", (_, _, _) => new AuthorizationRequest("sts:GetAccessKeyInfo", "*"), GetAccessKeyInfo, readOnly: true);
     }
 
     public string SigningName => "sts";
     public IReadOnlyDictionary<string, AwsOperation> Operations => _operations;
 
-    private void Add(string name, Func<JsonObject, OperationContext, AuthorizationRequest?>? authorize, Func<OperationInput, OperationContext, JsonObject> handle) =>
-        _operations[name] = new AwsOperation(name, authorize ?? ((_, _) => null), (json, context) => handle(new OperationInput(json), context));
+    private void Add(string name, OperationAuthorizer? authorize, Func<OperationInput, OperationContext, IamState, JsonObject> handle, bool readOnly = false) =>
+        _operations[name] = new AwsOperation(name, authorize ?? ((_, _, _) => null),
+            (json, context, tx) => handle(new OperationInput(json), context, new IamState(_account, tx)), readOnly);
 
     [GeneratedRegex(@"^[\w+=,.@-]*$")]
     private static partial Regex SessionNamePattern();
 
-    private static JsonObject GetCallerIdentity(OperationInput input, OperationContext context) => new()
+    private static JsonObject GetCallerIdentity(OperationInput input, OperationContext context, IamState state) => new()
     {
         ["UserId"] = context.Caller.UserId,
         ["Account"] = context.Caller.AccountId,
         ["Arn"] = context.Caller.Arn,
     };
 
-    private JsonObject AssumeRole(OperationInput input, OperationContext context)
+    private JsonObject AssumeRole(OperationInput input, OperationContext context, IamState state)
     {
         var roleArn = input.Required("RoleArn");
         var sessionName = input.Required("RoleSessionName");
@@ -78,71 +78,68 @@ public sealed partial class StsService : IAwsService
         var caller = context.Caller;
         var mfa = (input.Has("SerialNumber") && input.Has("TokenCode")) || (caller.Type == PrincipalType.User && caller.MfaPresent);
 
-        lock (_state.Sync)
+        var role = FindRole(state, roleArn);
+        var subject = IamAuthorizer.Resolve(state, caller, context, TrustPolicyEvaluator.AssumeRoleAction);
+        if (role is null || subject is null) throw AccessDenied(caller, roleArn);
+
+        var actualArn = state.Arns.Role(role.Path, role.RoleName);
+        var keys = IamAuthorizer.Keys(subject, new AuthorizationRequest(TrustPolicyEvaluator.AssumeRoleAction, actualArn, RequestKeys(input, tags, sessionName)), context);
+        if (mfa) keys.Set(GlobalConditionKeys.MultiFactorAuthPresent, ContextValue.Of(true));
+        var trust = _account.Trust.Of(role);
+        var decision = TrustPolicyEvaluator.EvaluateAssumeRole(trust, actualArn, TrustCaller.ForPrincipal(caller.Arn), subject.Policies.Identity, keys);
+        if (!decision.IsAllowed || !LimitsAllow(subject, decision, actualArn, caller, keys))
+            throw new AwsServiceException("AccessDenied", TrustPolicyEvaluator.AccessDeniedMessage(decision, caller.Arn, roleArn), 403);
+        if (tags.Count > 0)
         {
-            var role = FindRole(roleArn);
-            var subject = _authorizer.Resolve(caller, context, TrustPolicyEvaluator.AssumeRoleAction);
-            if (role is null || subject is null) throw AccessDenied(caller, roleArn);
-
-            var actualArn = _state.Arns.Role(role.Path, role.RoleName);
-            var keys = IamAuthorizer.Keys(subject, new AuthorizationRequest(TrustPolicyEvaluator.AssumeRoleAction, actualArn, RequestKeys(input, tags, sessionName)), context);
-            if (mfa) keys.Set(GlobalConditionKeys.MultiFactorAuthPresent, ContextValue.Of(true));
-            var trust = _state.Compiled.GetOrCompile(role.AssumeRolePolicyDocument, PolicyKind.Trust, "trust policy of " + actualArn, PolicySourceType.Resource);
-            var decision = TrustPolicyEvaluator.EvaluateAssumeRole(trust, actualArn, TrustCaller.ForPrincipal(caller.Arn), subject.Policies.Identity, keys);
-            if (!decision.IsAllowed || !LimitsAllow(subject, decision, actualArn, caller, keys))
-                throw new AwsServiceException("AccessDenied", TrustPolicyEvaluator.AccessDeniedMessage(decision, caller.Arn, roleArn), 403);
-            if (tags.Count > 0)
-            {
-                // Passing session tags is a separate permission the trust policy must grant as well.
-                var tagging = TrustPolicyEvaluator.EvaluateAssumeRole(trust, actualArn, TrustCaller.ForPrincipal(caller.Arn), subject.Policies.Identity, keys, TagSessionAction);
-                if (!tagging.IsAllowed)
-                    throw new AwsServiceException("AccessDenied", TrustPolicyEvaluator.AccessDeniedMessage(tagging, caller.Arn, roleArn, TagSessionAction), 403);
-            }
-
-            int duration;
-            if (caller.Type == PrincipalType.AssumedRole)
-            {
-                if (requested > ChainedSessionLimit)
-                    throw Validation("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.");
-                duration = requested ?? DefaultAssumeRoleDuration;
-            }
-            else
-            {
-                if (requested > role.MaxSessionDuration) throw Validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
-                duration = requested ?? DefaultAssumeRoleDuration;
-            }
-
-            var packed = PackedPolicySize(sessionPolicy, policyArns, tags);
-            if (packed > 100)
-                throw new AwsServiceException("PackedPolicyTooLarge", $"Packed policy consumes {packed}% of allotted space, please use smaller policy.", 400);
-
-            var session = NewSession(context, duration) with
-            {
-                Kind = SessionKind.AssumedRole,
-                PrincipalId = role.RoleId,
-                PrincipalName = role.RoleName,
-                SessionName = sessionName,
-                MfaPresent = mfa,
-                SourceIdentity = input.String("SourceIdentity"),
-                SessionPolicy = sessionPolicy,
-                SessionPolicyArns = policyArns,
-                Tags = tags,
-            };
-            Store(session, context.Now);
-
-            var output = new JsonObject
-            {
-                ["Credentials"] = CredentialsShape(session),
-                ["AssumedRoleUser"] = new JsonObject
-                {
-                    ["AssumedRoleId"] = $"{role.RoleId}:{sessionName}",
-                    ["Arn"] = _state.Arns.AssumedRole(role.RoleName, sessionName),
-                },
-            };
-            if (sessionPolicy is not null || policyArns.Length > 0 || tags.Count > 0) output["PackedPolicySize"] = packed;
-            if (session.SourceIdentity is { } sourceIdentity) output["SourceIdentity"] = sourceIdentity;
-            return output;
+            // Passing session tags is a separate permission the trust policy must grant as well.
+            var tagging = TrustPolicyEvaluator.EvaluateAssumeRole(trust, actualArn, TrustCaller.ForPrincipal(caller.Arn), subject.Policies.Identity, keys, TagSessionAction);
+            if (!tagging.IsAllowed)
+                throw new AwsServiceException("AccessDenied", TrustPolicyEvaluator.AccessDeniedMessage(tagging, caller.Arn, roleArn, TagSessionAction), 403);
         }
+
+        int duration;
+        if (caller.Type == PrincipalType.AssumedRole)
+        {
+            if (requested > ChainedSessionLimit)
+                throw Validation("The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.");
+            duration = requested ?? DefaultAssumeRoleDuration;
+        }
+        else
+        {
+            if (requested > role.MaxSessionDuration) throw Validation("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
+            duration = requested ?? DefaultAssumeRoleDuration;
+        }
+
+        var packed = PackedPolicySize(sessionPolicy, policyArns, tags);
+        if (packed > 100)
+            throw new AwsServiceException("PackedPolicyTooLarge", $"Packed policy consumes {packed}% of allotted space, please use smaller policy.", 400);
+
+        var session = NewSession(context, duration) with
+        {
+            Kind = SessionKind.AssumedRole,
+            PrincipalId = role.RoleId,
+            PrincipalName = role.RoleName,
+            SessionName = sessionName,
+            MfaPresent = mfa,
+            SourceIdentity = input.String("SourceIdentity"),
+            SessionPolicy = sessionPolicy,
+            SessionPolicyArns = policyArns,
+            Tags = tags,
+        };
+        Store(state, session, context.Now);
+
+        var output = new JsonObject
+        {
+            ["Credentials"] = CredentialsShape(session),
+            ["AssumedRoleUser"] = new JsonObject
+            {
+                ["AssumedRoleId"] = $"{role.RoleId}:{sessionName}",
+                ["Arn"] = state.Arns.AssumedRole(role.RoleName, sessionName),
+            },
+        };
+        if (sessionPolicy is not null || policyArns.Length > 0 || tags.Count > 0) output["PackedPolicySize"] = packed;
+        if (session.SourceIdentity is { } sourceIdentity) output["SourceIdentity"] = sourceIdentity;
+        return output;
     }
 
     /// <summary>
@@ -185,11 +182,11 @@ public sealed partial class StsService : IAwsService
     }
 
     /// <summary>The role a RoleArn names in this account (name case-insensitive, path exact), or null.</summary>
-    private RoleRecord? FindRole(string roleArn)
+    private static RoleRecord? FindRole(IamState state, string roleArn)
     {
         if (!PrincipalArn.TryParse(roleArn, out var principal, out _) || principal.Type != PrincipalType.Role) return null;
-        if (principal.Account != _state.AccountId || principal.Partition != _state.Partition) return null;
-        return _state.FindRole(principal.Name) is { } role && role.Path == principal.Path ? role : null;
+        if (principal.Account != state.AccountId || principal.Partition != state.Partition) return null;
+        return state.FindRole(principal.Name) is { } role && role.Path == principal.Path ? role : null;
     }
 
     private static AwsServiceException AccessDenied(Caller caller, string roleArn) =>
@@ -197,7 +194,7 @@ public sealed partial class StsService : IAwsService
             ? new AwsServiceException("AccessDenied", "Roles may not be assumed by root accounts.", 403)
             : new AwsServiceException("AccessDenied", AccessDeniedMessages.NotAuthorized(caller.Arn, TrustPolicyEvaluator.AssumeRoleAction, roleArn), 403);
 
-    private JsonObject GetSessionToken(OperationInput input, OperationContext context)
+    private JsonObject GetSessionToken(OperationInput input, OperationContext context, IamState state)
     {
         var caller = context.Caller;
         var requested = input.Int("DurationSeconds");
@@ -211,33 +208,27 @@ public sealed partial class StsService : IAwsService
             : requested ?? DefaultSessionTokenDuration;
         var mfa = input.Has("SerialNumber") && input.Has("TokenCode");
 
-        lock (_state.Sync)
+        string? userId = null;
+        if (caller.Type == PrincipalType.User)
         {
-            string? userId = null;
-            if (caller.Type == PrincipalType.User)
-            {
-                var user = _state.UserById(caller.UserId) ?? throw new AwsServiceException("InvalidClientTokenId", "The security token included in the request is invalid.", 403);
-                userId = user.UserId;
-            }
-            var session = NewSession(context, duration) with
-            {
-                Kind = caller.Type == PrincipalType.Root ? SessionKind.Root : SessionKind.User,
-                PrincipalId = userId,
-                PrincipalName = caller.PrincipalName,
-                MfaPresent = mfa,
-            };
-            Store(session, context.Now);
-            return new JsonObject { ["Credentials"] = CredentialsShape(session) };
+            var user = state.UserById(caller.UserId) ?? throw new AwsServiceException("InvalidClientTokenId", "The security token included in the request is invalid.", 403);
+            userId = user.UserId;
         }
+        var session = NewSession(context, duration) with
+        {
+            Kind = caller.Type == PrincipalType.Root ? SessionKind.Root : SessionKind.User,
+            PrincipalId = userId,
+            PrincipalName = caller.PrincipalName,
+            MfaPresent = mfa,
+        };
+        Store(state, session, context.Now);
+        return new JsonObject { ["Credentials"] = CredentialsShape(session) };
     }
 
-    private JsonObject GetAccessKeyInfo(OperationInput input, OperationContext context)
+    private static JsonObject GetAccessKeyInfo(OperationInput input, OperationContext context, IamState state)
     {
         var id = input.Required("AccessKeyId");
-        lock (_state.Sync)
-        {
-            if (_state.AccessKeys.Contains(id) || _state.Sessions.Contains(id)) return new JsonObject { ["Account"] = _state.AccountId };
-        }
+        if (state.FindAccessKey(id) is not null || state.FindSession(id) is not null) return new JsonObject { ["Account"] = state.AccountId };
         return IamIds.TryDecodeAccount(id, out var account)
             ? new JsonObject { ["Account"] = account }
             : throw Validation("The specified value for accessKeyId is invalid.");
@@ -245,7 +236,7 @@ public sealed partial class StsService : IAwsService
 
     private SessionRecord NewSession(OperationContext context, int durationSeconds) => new()
     {
-        AccessKeyId = IamIds.NewTemporaryAccessKeyId(_state.AccountId),
+        AccessKeyId = IamIds.NewTemporaryAccessKeyId(_account.AccountId),
         SecretAccessKey = IamIds.NewSecretAccessKey(),
         SessionToken = IamIds.NewSessionToken(),
         CreateDate = context.Now,
@@ -255,14 +246,21 @@ public sealed partial class StsService : IAwsService
 
     private static DateTimeOffset TruncateToSeconds(DateTimeOffset value) => value.AddTicks(-(value.Ticks % TimeSpan.TicksPerSecond));
 
-    /// <summary>Saves a new session and drops sessions long expired.</summary>
-    private void Store(SessionRecord session, DateTimeOffset now)
+    /// <summary>
+    /// Saves a new session with its expiry index entry, and drops sessions long expired: the expiry index lists them
+    /// first, so only those are read.
+    /// </summary>
+    private static void Store(IamState state, SessionRecord session, DateTimeOffset now)
     {
-        var tx = _state.Begin();
-        foreach (var old in _state.Sessions.Values.Where(s => s.Expiration + IamState.ExpiredSessionRetention < now).ToArray())
-            tx.Delete(_state.Sessions, old.AccessKeyId);
-        tx.Put(_state.Sessions, session.AccessKeyId, session);
-        _state.Commit(tx);
+        var tx = state.Tx;
+        foreach (var expired in tx.List(IamKeys.SessionExpiryPrefix))
+        {
+            if (IamKeys.ExpiryOf(expired.Key) + IamAccount.ExpiredSessionRetention >= now) break;
+            tx.Delete(expired.Key);
+            tx.Delete(IamKeys.SessionPrefix + expired.Key[(expired.Key.LastIndexOf('/') + 1)..]);
+        }
+        tx.Create(IamKeys.Session(session.AccessKeyId), session);
+        tx.Create(IamKeys.SessionExpiry(session.Expiration, session.AccessKeyId), new NameRef(session.AccessKeyId));
     }
 
     private static JsonObject CredentialsShape(SessionRecord session) => new()

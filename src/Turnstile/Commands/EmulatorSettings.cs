@@ -1,4 +1,5 @@
 using Turnstile.Aws;
+using Turnstile.Storage;
 
 namespace Turnstile.Cli.Commands;
 
@@ -7,6 +8,7 @@ namespace Turnstile.Cli.Commands;
 /// </summary>
 public static class EmulatorSettings
 {
+    public const string StoreVariable = "TURNSTILE_STORE";
     public const string DataVariable = "TURNSTILE_DATA";
     public const string AccountVariable = "TURNSTILE_ACCOUNT_ID";
     public const string AdminKeyVariable = "TURNSTILE_ADMIN_ACCESS_KEY_ID";
@@ -20,7 +22,8 @@ public static class EmulatorSettings
     /// <summary>The help text block that documents the environment variables.</summary>
     public static string EnvironmentHelp =>
         "Environment variables (flags win over them):\n" +
-        $"  {DataVariable,-36} data directory (default: {DescribeDefaultDataDirectory()})\n" +
+        $"  {StoreVariable,-36} store location: memory, sqlite:PATH or postgresql://USER[:PASSWORD]@HOST[:PORT]/DB\n" +
+        $"  {DataVariable,-36} data directory of the default SQLite store (default: {DescribeDefaultDataDirectory()})\n" +
         $"  {AccountVariable,-36} account id (default: {EmulatorOptions.DefaultAccountId})\n" +
         $"  {AdminKeyVariable,-36} bootstrap admin access key id (default: {EmulatorOptions.DefaultAdminAccessKeyId})\n" +
         $"  {AdminSecretVariable,-36} bootstrap admin secret access key (default: the AWS documentation example secret)";
@@ -38,6 +41,28 @@ public static class EmulatorSettings
     public static string DataDirectory(string? flag = null) => flag ?? Variable(DataVariable) ?? DefaultDataDirectory();
 
     public static string DatabasePath(string? flag = null) => Path.Combine(DataDirectory(flag), DatabaseFileName);
+
+    /// <summary>
+    /// Where the state lives: <c>--store</c>, else <c>--in-memory</c> or <c>--data DIR</c> (shorthands for <c>memory</c> and
+    /// <c>sqlite:DIR/turnstile.db</c>), else <c>TURNSTILE_STORE</c>, else the SQLite file in the data directory.
+    /// </summary>
+    /// <exception cref="UsageException">When the location given cannot be parsed.</exception>
+    public static StoreLocation Store(string? store, string? data, bool inMemory)
+    {
+        var (text, source) = store is not null ? (store, "--store")
+            : inMemory ? ("memory", "--in-memory")
+            : data is not null ? ("sqlite:" + DatabasePath(data), "--data")
+            : Variable(StoreVariable) is { } variable ? (variable, StoreVariable)
+            : ("sqlite:" + DatabasePath(), "the default");
+        try
+        {
+            return StoreLocation.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"{source}: {e.Message}");
+        }
+    }
 
     private static string DefaultDataDirectory()
     {

@@ -2,8 +2,7 @@ using System.CommandLine;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Turnstile.Aws;
-using Turnstile.Aws.State;
-using Turnstile.Cli.Composition;
+using Turnstile.Hosting;
 using Turnstile.Server;
 using Turnstile.Storage;
 
@@ -29,31 +28,26 @@ public static class ServeCommand
             Description = "Port DescribeCluster names as the clusters' Kubernetes API endpoint (https://HOST:PORT/clusters/NAME; the API front itself is not served by this version)",
             DefaultValueFactory = _ => EmulatorSettings.DefaultKubePort,
         };
-        var data = new Option<string?>("--data")
-        {
-            Description = $"Directory for the state database ({EmulatorSettings.DatabaseFileName}); default ${EmulatorSettings.DataVariable} or the per-user data directory",
-            HelpName = "DIR",
-        };
-        var inMemory = new Option<bool>("--in-memory") { Description = "Keep state in memory only (lost on exit)" };
+        var store = new StoreSelection();
         var account = new Option<string?>("--account-id")
         {
-            Description = $"Account id the emulator plays (default ${EmulatorSettings.AccountVariable} or {EmulatorOptions.DefaultAccountId})",
+            Description = $"Account id the emulator plays (default ${EmulatorSettings.AccountVariable} or {EmulatorOptions.DefaultAccountId}); a store keeps the one it was first served with",
         };
         var region = new Option<string>("--region")
         {
-            Description = "Default region (clients may sign for any region)",
+            Description = "Default region (clients may sign for any region); a store keeps the one it was first served with",
             DefaultValueFactory = _ => EmulatorOptions.DefaultRegion,
         };
         var latency = new Option<bool>("--latency") { Description = "Realistic delays: clusters stay CREATING/UPDATING for a while" };
 
-        var command = new Command("serve", "Run the emulated AWS endpoint (IAM, STS, EKS) until Ctrl-C.\n\n" + EmulatorSettings.EnvironmentHelp)
+        var command = new Command("serve", "Run the emulated AWS endpoint (IAM, STS, EKS) until Ctrl-C. Several replicas may serve one PostgreSQL store.\n\n" +
+                                           EmulatorSettings.EnvironmentHelp)
         {
-            host, port, kubePort, data, inMemory, account, region, latency,
+            host, port, kubePort, account, region, latency,
         };
+        store.AddTo(command);
         command.Validators.Add(result =>
         {
-            if (result.GetValue(inMemory) && result.GetValue(data) is not null)
-                result.AddError("--data and --in-memory cannot be used together");
             if (result.GetValue(port) is < 0 or > 65535) result.AddError("--port must be between 0 and 65535");
             if (result.GetValue(kubePort) is < 0 or > 65535) result.AddError("--kube-port must be between 0 and 65535");
             if (result.GetValue(account) is { } id && (id.Length != 12 || !id.All(char.IsAsciiDigit)))
@@ -65,60 +59,59 @@ public static class ServeCommand
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
             var settings = new ServeSettings(
-                parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(kubePort),
-                parse.GetValue(inMemory) ? null : EmulatorSettings.DatabasePath(parse.GetValue(data)),
+                parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(kubePort), store.Resolve(parse),
                 EmulatorSettings.AccountId(parse.GetValue(account)), parse.GetValue(region)!, parse.GetValue(latency));
             return await RunAsync(settings, output, error, cancellationToken);
         });
         return command;
     }
 
-    /// <summary>Resolved <c>serve</c> options; <see cref="DatabasePath"/> null means in-memory.</summary>
-    public sealed record ServeSettings(string Host, int Port, int KubePort, string? DatabasePath, string AccountId, string Region, bool Latency);
+    /// <summary>Resolved <c>serve</c> options.</summary>
+    public sealed record ServeSettings(string Host, int Port, int KubePort, StoreLocation Store, string AccountId, string Region, bool Latency);
 
     public static async Task<int> RunAsync(ServeSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        IStateStore store;
+        var options = new EmulatorOptions
+        {
+            AccountId = settings.AccountId,
+            Region = settings.Region,
+            AdminAccessKeyId = EmulatorSettings.AdminAccessKeyId,
+            AdminSecretAccessKey = EmulatorSettings.AdminSecretAccessKey,
+            EndpointHost = $"{settings.Host}:{settings.Port}",
+            KubeHost = settings.Host,
+            KubePort = settings.KubePort,
+            RealisticLatency = settings.Latency,
+        };
+        EmulatorRuntime runtime;
         try
         {
-            store = settings.DatabasePath is null ? new InMemoryStateStore() : new SqliteStateStore(settings.DatabasePath);
+            runtime = await EmulatorRuntime.StartAsync(await StoreFactory.OpenAsync(settings.Store, cancellationToken: cancellationToken), options,
+                cancellationToken: cancellationToken);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+        catch (StoreUnavailableException e)
         {
-            await error.WriteLineAsync($"turnstile: cannot open the state store {settings.DatabasePath}: {e.Message}");
+            await error.WriteLineAsync($"turnstile: cannot open the state store {settings.Store.Description}: {e.Message}");
             return 1;
         }
-
-        using (store)
+        catch (StoreMismatchException e)
         {
-            var options = new EmulatorOptions
-            {
-                AccountId = settings.AccountId,
-                Region = settings.Region,
-                AdminAccessKeyId = EmulatorSettings.AdminAccessKeyId,
-                AdminSecretAccessKey = EmulatorSettings.AdminSecretAccessKey,
-                EndpointHost = $"{settings.Host}:{settings.Port}",
-                KubeHost = settings.Host,
-                KubePort = settings.KubePort,
-                RealisticLatency = settings.Latency,
-            };
-            var composed = EmulatorComposition.CreateServices(new EmulatorState(store, options));
+            await error.WriteLineAsync("turnstile: " + e.Message);
+            return 1;
+        }
+        catch (OperationCanceledException)
+        {
+            return 0;
+        }
+
+        await using (runtime)
+        {
             using var loggerFactory = LoggerFactory.Create(logging => logging
                 .SetMinimumLevel(LogLevel.Warning)
                 .AddFilter("Microsoft", LogLevel.Error)
                 .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace)
                 .AddSimpleConsole(console => console.SingleLine = true));
 
-            await using var host = new EmulatorHost(new EmulatorHostOptions
-            {
-                Host = settings.Host,
-                Port = settings.Port,
-                Services = composed.Services,
-                Credentials = composed.Credentials,
-                Authorizer = composed.Authorizer,
-                DefaultRegion = settings.Region,
-                LoggerFactory = loggerFactory,
-            });
+            await using var host = new EmulatorHost(runtime.HostOptions(settings.Host, settings.Port, loggerFactory));
             try
             {
                 await host.StartAsync(cancellationToken);
@@ -133,10 +126,10 @@ public static class ServeCommand
                 return 0;
             }
 
-            var services = composed.Services.Count == 0 ? "no services" : string.Join(", ", composed.Services.Select(s => s.SigningName));
+            var services = string.Join(", ", runtime.Services.Select(s => s.SigningName));
             await output.WriteLineAsync(
                 $"turnstile: AWS endpoint {host.Endpoint.ToString().TrimEnd('/')} ({services}), " +
-                $"cluster endpoints https://{settings.Host}:{settings.KubePort}/clusters/<name> (not served yet), account {settings.AccountId}, region {settings.Region}, store {store.Description}");
+                $"cluster endpoints https://{settings.Host}:{settings.KubePort}/clusters/<name> (not served yet), account {settings.AccountId}, region {settings.Region}, store {settings.Store.Description}");
             await output.FlushAsync(CancellationToken.None);
 
             try

@@ -96,7 +96,7 @@ public class AccessEntryTests
     {
         Create(_devRole);
         var role = _f.Iam.FindPrincipal(_devRole)!;
-        Assert.Equal(role.UniqueId, _f.Eks.BuildAccessModel(Cluster).AccessEntries.Single(e => e.PrincipalArn == _devRole).PrincipalId);
+        Assert.Equal(role.UniqueId, _f.AccessModel(Cluster).AccessEntries.Single(e => e.PrincipalArn == _devRole).PrincipalId);
     }
 
     [Theory]
@@ -154,7 +154,7 @@ public class AccessEntryTests
     public void Principals_of_other_accounts_are_accepted_without_binding()
     {
         Create("arn:aws:iam::999988887777:role/partner");
-        Assert.Null(_f.Eks.BuildAccessModel(Cluster).AccessEntries.Single(e => e.PrincipalArn.Contains("999988887777")).PrincipalId);
+        Assert.Null(_f.AccessModel(Cluster).AccessEntries.Single(e => e.PrincipalArn.Contains("999988887777")).PrincipalId);
     }
 
     [Fact]
@@ -353,7 +353,7 @@ public class AccessEntryTests
         _f.Iam.Remove(_testuser);
         var recreated = _f.Iam.AddUser("testuser");
         Assert.NotEqual(firstId, recreated.UniqueId);
-        Assert.Equal(firstId, _f.Eks.BuildAccessModel(Cluster).AccessEntries.Single(e => e.PrincipalArn == _testuser).PrincipalId);
+        Assert.Equal(firstId, _f.AccessModel(Cluster).AccessEntries.Single(e => e.PrincipalArn == _testuser).PrincipalId);
         Assert.Equal("ResourceInUseException", CreateFails(_testuser).Code);
     }
 }

@@ -104,7 +104,7 @@ public class AuthenticationModeTests
     public void Leaving_CONFIG_MAP_reveals_the_creator_admin_and_EKS_entries()
     {
         _f.CreateCluster("legacy");
-        Assert.Equal(Turnstile.Core.Mapping.AuthenticationMode.ConfigMap, _f.Eks.BuildAccessModel("legacy").Mode);
+        Assert.Equal(Turnstile.Core.Mapping.AuthenticationMode.ConfigMap, _f.AccessModel("legacy").Mode);
         _f.SwitchMode("legacy", "API_AND_CONFIG_MAP");
         Assert.Equal([EksFixture.SlrArn, EksFixture.AdminArn], _f.ListEntries("legacy"));
         var admin = Assert.Single(_f.Associated("legacy", EksFixture.AdminArn))!;
@@ -134,6 +134,6 @@ public class AuthenticationModeTests
         Assert.Contains(canonical, _f.ListEntries("c"));
         var entry = _f.Entry("c", canonical);
         Assert.Equal($"arn:aws:sts::{EksFixture.Account}:assumed-role/platform/{{{{SessionName}}}}", (string?)entry["username"]);
-        Assert.Equal(role.UniqueId, _f.Eks.BuildAccessModel("c").AccessEntries.Single(e => e.PrincipalArn == canonical).PrincipalId);
+        Assert.Equal(role.UniqueId, _f.AccessModel("c").AccessEntries.Single(e => e.PrincipalArn == canonical).PrincipalId);
     }
 }

@@ -114,10 +114,10 @@ public class AuthorizationTests
     [Fact]
     public void Every_operation_has_an_authorization_target()
     {
-        Assert.Equal(23, _f.Eks.Operations.Count);
+        Assert.Equal(24, _f.Eks.Operations.Count);
         foreach (var (name, operation) in _f.Eks.Operations)
         {
-            var request = operation.Authorize(EksFixture.Parse("""{"name":"myeks","clusterName":"myeks"}"""), _f.Context());
+            var request = _f.Authorize(name, """{"name":"myeks","clusterName":"myeks"}""");
             Assert.Equal("eks:" + name, request!.Action);
         }
     }

@@ -178,7 +178,7 @@ public class ClusterTests
         _f.CreateCluster("two");
         Assert.Equal((string?)_f.Describe("one")["certificateAuthority"]!["data"], (string?)_f.Describe("two")["certificateAuthority"]!["data"]);
 
-        var ca = _f.Eks.GetCertificateAuthority();
+        var ca = _f.Eks.GetCertificateAuthorityAsync().GetAwaiter().GetResult();
         using var caCert = ca.LoadCertificate();
         Assert.True(caCert.HasPrivateKey);
         using var serving = ca.IssueServingCertificate(["localhost"], [IPAddress.Loopback], _f.Clock.Now);
@@ -198,8 +198,7 @@ public class ClusterTests
     [Fact]
     public void The_endpoint_brackets_an_IPv6_kube_host()
     {
-        var state = new EmulatorState(new Turnstile.Aws.State.InMemoryStateStore(), new EmulatorOptions { KubeHost = "::1", KubePort = 8443 });
-        var eks = new Turnstile.Aws.Eks.EksService(state, new FakeIamDirectory());
-        Assert.Equal("https://[::1]:8443/clusters/x", eks.Endpoint("x"));
+        var f = new EksFixture(options: new EmulatorOptions { KubeHost = "::1", KubePort = 8443 });
+        Assert.Equal("https://[::1]:8443/clusters/x", f.Eks.Endpoint("x"));
     }
 }

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Turnstile.Aws.Eks;
-using Turnstile.Aws.State;
 using Turnstile.Core.Arns;
+using Turnstile.State;
 
 namespace Turnstile.Aws.Tests.Eks;
 
@@ -29,6 +29,8 @@ public sealed class FakeIamDirectory : IIamDirectory
 
     public PrincipalInfo? FindPrincipal(string arn) => _principals.GetValueOrDefault(arn);
 
+    public PrincipalInfo? FindPrincipal(OptimisticTransaction state, string arn) => FindPrincipal(arn);
+
     private PrincipalInfo Add(PrincipalType type, string kind, string idPrefix, string name, string path)
     {
         var arn = $"arn:aws:iam::{EksFixture.Account}:{kind}{path}{name}";
@@ -49,7 +51,8 @@ public sealed class EksFixture
     public const string ViewPolicy = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy";
     public static readonly string SlrArn = $"arn:aws:iam::{Account}:role/aws-service-role/eks.amazonaws.com/AWSServiceRoleForAmazonEKS";
 
-    public IStateStore Store { get; }
+    public IStore Store { get; }
+    public StateCache Cache { get; }
     public ManualClock Clock { get; }
     public FakeIamDirectory Iam { get; }
     public EmulatorOptions Options { get; }
@@ -57,20 +60,22 @@ public sealed class EksFixture
     public EksService Eks { get; }
     public Caller Admin { get; }
 
-    public EksFixture(bool realisticLatency = false, IStateStore? store = null, ManualClock? clock = null, FakeIamDirectory? iam = null)
+    public EksFixture(bool realisticLatency = false, IStore? store = null, ManualClock? clock = null, FakeIamDirectory? iam = null,
+        EmulatorOptions? options = null)
     {
-        Store = store ?? new InMemoryStateStore();
+        Store = store ?? new InMemoryStore();
+        Cache = StateCache.StartAsync(Store).GetAwaiter().GetResult();
         Clock = clock ?? new ManualClock(new DateTimeOffset(2025, 3, 10, 14, 37, 35, 488, TimeSpan.Zero));
         Iam = iam ?? new FakeIamDirectory();
-        Options = new EmulatorOptions { RealisticLatency = realisticLatency };
-        State = new EmulatorState(Store, Options, Clock);
+        Options = options ?? new EmulatorOptions { RealisticLatency = realisticLatency };
+        State = new EmulatorState(Cache, Options, Clock);
         Eks = new EksService(State, Iam);
         var admin = Iam.FindPrincipal(AdminArn) ?? Iam.AddUser("admin");
         Admin = UserCaller(admin);
     }
 
-    /// <summary>A second service over the same store, as after a restart.</summary>
-    public EksFixture Restart() => new(Options.RealisticLatency, Store, Clock, Iam);
+    /// <summary>A second service over the same store, as after a restart (or on another replica).</summary>
+    public EksFixture Restart() => new(Options.RealisticLatency, Store, Clock, Iam, Options);
 
     public static Caller UserCaller(PrincipalInfo user) => new()
     {
@@ -93,18 +98,66 @@ public sealed class EksFixture
         SessionName = session,
     };
 
-    public OperationContext Context(Caller? caller = null) => new(caller ?? Admin, Region, Clock.Now, Guid.NewGuid().ToString());
+    public OperationContext Context(Caller? caller = null) => new(caller ?? Admin, Options.Region, Clock.Now, Guid.NewGuid().ToString());
 
     public JsonObject Call(string operation, string json = "{}", Caller? caller = null) => Call(operation, Parse(json), caller);
 
-    public JsonObject Call(string operation, JsonObject input, Caller? caller = null) =>
-        Eks.Operations[operation].Handle(input, Context(caller));
+    public JsonObject Call(string operation, JsonObject input, Caller? caller = null)
+    {
+        var context = Context(caller);
+        var op = Eks.Operations[operation];
+        return Cache.RunOperationAsync(Eks, op, context.Now, tx => op.Handle(input, context, tx)).GetAwaiter().GetResult();
+    }
 
     public AwsServiceException Fails(string operation, string json = "{}", Caller? caller = null) =>
         Assert.Throws<AwsServiceException>(() => Call(operation, json, caller));
 
-    public AuthorizationRequest? Authorize(string operation, string json, Caller? caller = null) =>
-        Eks.Operations[operation].Authorize(Parse(json), Context(caller));
+    public AuthorizationRequest? Authorize(string operation, string json, Caller? caller = null)
+    {
+        var context = Context(caller);
+        var op = Eks.Operations[operation];
+        return Cache.RunOperationAsync(Eks, op with { ReadOnly = true }, context.Now, tx => op.Authorize(Parse(json), context, tx)).GetAwaiter().GetResult();
+    }
+
+    /// <summary>The settled state as the Kubernetes front would read it.</summary>
+    public IStateView View() => Eks.SettledViewAsync().GetAwaiter().GetResult();
+
+    public Core.Clusters.ClusterAccessModel AccessModel(string cluster) => Eks.BuildAccessModelAsync(cluster).GetAwaiter().GetResult();
+
+    /// <summary>The cluster's stored <c>kube-system/aws-auth</c> ConfigMap, or null.</summary>
+    public JsonObject? AwsAuth(string cluster) =>
+        View().Get(StateKey.KubeObject(cluster, "", "configmaps", "kube-system", "aws-auth")) is { } stored ? JsonNode.Parse(stored.Value)!.AsObject() : null;
+
+    /// <summary>The cluster's stored Node objects, in name order.</summary>
+    public JsonObject[] Nodes(string cluster) =>
+        View().List(StateKey.KubeResource(cluster, "", "nodes")).Select(n => JsonNode.Parse(n.Value)!.AsObject()).ToArray();
+
+    /// <summary>Writes aws-auth's data as <c>kubectl edit</c> would through the Kubernetes front (null deletes the ConfigMap).</summary>
+    public void EditAwsAuth(string cluster, IReadOnlyDictionary<string, string>? data)
+    {
+        var key = StateKey.KubeObject(cluster, "", "configmaps", "kube-system", "aws-auth");
+        Cache.RunAsync(tx =>
+        {
+            if (data is null)
+            {
+                tx.Delete(key);
+                return 0;
+            }
+            var configMap = tx.Get(key) is { } stored
+                ? JsonNode.Parse(stored.Value)!.AsObject()
+                : new JsonObject
+                {
+                    ["apiVersion"] = "v1",
+                    ["kind"] = "ConfigMap",
+                    ["metadata"] = new JsonObject { ["name"] = "aws-auth", ["namespace"] = "kube-system", ["uid"] = Guid.NewGuid().ToString() },
+                };
+            var dataNode = new JsonObject();
+            foreach (var (k, v) in data) dataNode[k] = v;
+            configMap["data"] = dataNode;
+            tx.Put(key, System.Text.Encoding.UTF8.GetBytes(configMap.ToJsonString()));
+            return 0;
+        }).GetAwaiter().GetResult();
+    }
 
     public static JsonObject Parse(string json) => JsonNode.Parse(json)!.AsObject();
 

@@ -31,8 +31,8 @@ public class NodegroupTests
         var active = _f.Call("DescribeNodegroup", """{"clusterName":"myeks","nodegroupName":"ng1"}""")["nodegroup"]!;
         Assert.Equal("ACTIVE", (string?)active["status"]);
         Assert.StartsWith("eks-ng1-", (string?)active["resources"]!["autoScalingGroups"]![0]!["name"]);
-        var nodes = _f.Eks.GetClusterObjects("myeks")!.Nodes;
-        Assert.Equal(3, nodes.Count);
+        var nodes = _f.Nodes("myeks").Select(NodeView.Of).ToArray();
+        Assert.Equal(3, nodes.Length);
         Assert.Equal(3, nodes.Select(n => n.Name).Distinct().Count());
         foreach (var node in nodes)
         {
@@ -41,7 +41,7 @@ public class NodegroupTests
             Assert.Equal("ng1", node.NodegroupName);
             Assert.Equal("t3.medium", node.InstanceType);
         }
-        var model = _f.Eks.BuildAccessModel("myeks");
+        var model = _f.AccessModel("myeks");
         Assert.Equal(nodes.ToDictionary(n => n.InstanceId, n => n.Name), model.InstanceDnsNames);
         Assert.Equal(["ng1"], EksFixture.Strings(_f.Call("ListNodegroups", """{"clusterName":"myeks"}""")["nodegroups"]));
     }
@@ -50,17 +50,17 @@ public class NodegroupTests
     public void In_CONFIG_MAP_mode_EKS_writes_the_node_role_into_aws_auth()
     {
         _f.CreateCluster("myeks");
-        Assert.Null(_f.Eks.GetClusterObjects("myeks")!.AwsAuth);
+        Assert.Null(_f.AwsAuth("myeks"));
         CreateNodegroup("myeks", "ng1");
-        var awsAuth = _f.Eks.GetClusterObjects("myeks")!.AwsAuth!;
+        var data = AwsAuthData("myeks");
         Assert.Equal(
             $"- groups:\n  - system:bootstrappers\n  - system:nodes\n  rolearn: {_nodeRole}\n  username: system:node:{{{{EC2PrivateDNSName}}}}\n",
-            awsAuth.Data["mapRoles"]);
-        var row = Assert.Single(AwsAuthConfig.Parse(awsAuth.Data).Roles);
+            data["mapRoles"]);
+        var row = Assert.Single(AwsAuthConfig.Parse(data).Roles);
         Assert.Equal(_nodeRole, row.RoleArn);
         Assert.Equal(["system:bootstrappers", "system:nodes"], row.Groups);
-        Assert.Equal(AuthenticationMode.ConfigMap, _f.Eks.BuildAccessModel("myeks").Mode);
-        Assert.Equal(awsAuth.Data, _f.Eks.BuildAccessModel("myeks").AwsAuthData);
+        Assert.Equal(AuthenticationMode.ConfigMap, _f.AccessModel("myeks").Mode);
+        Assert.Equal(data, _f.AccessModel("myeks").AwsAuthData);
     }
 
     [Fact]
@@ -68,17 +68,12 @@ public class NodegroupTests
     {
         _f.CreateCluster("myeks");
         const string existing = "- rolearn: arn:aws:iam::111122223333:role/bastion\n  username: bastion\n  groups: [system:masters]\n";
-        _f.Eks.UpdateClusterObjects("myeks", o => o with
-        {
-            AwsAuth = new Turnstile.Aws.Eks.AwsAuthConfigMap
-            {
-                Data = new Dictionary<string, string> { ["mapRoles"] = existing, ["mapUsers"] = "[]\n" },
-                Uid = "u", CreatedAt = _f.Clock.Now, ModifiedAt = _f.Clock.Now,
-            },
-        });
+        _f.EditAwsAuth("myeks", new Dictionary<string, string> { ["mapRoles"] = existing, ["mapUsers"] = "[]\n" });
+        var uid = (string?)_f.AwsAuth("myeks")!["metadata"]!["uid"];
         CreateNodegroup("myeks", "ng1");
         CreateNodegroup("myeks", "ng2");
-        var data = _f.Eks.GetClusterObjects("myeks")!.AwsAuth!.Data;
+        var data = AwsAuthData("myeks");
+        Assert.Equal(uid, (string?)_f.AwsAuth("myeks")!["metadata"]!["uid"]);
         Assert.StartsWith(existing, data["mapRoles"]);
         Assert.Equal("[]\n", data["mapUsers"]);
         Assert.Equal(2, AwsAuthConfig.Parse(data).Roles.Count); // one row per role, not per node group
@@ -93,7 +88,7 @@ public class NodegroupTests
         Assert.Equal("EC2_LINUX", (string?)entry["type"]);
         Assert.Equal(["system:nodes"], EksFixture.Strings(entry["kubernetesGroups"]));
         Assert.Equal("system:node:{{EC2PrivateDNSName}}", (string?)entry["username"]);
-        Assert.Single(AwsAuthConfig.Parse(_f.Eks.GetClusterObjects("myeks")!.AwsAuth!.Data).Roles);
+        Assert.Single(AwsAuthConfig.Parse(AwsAuthData("myeks")).Roles);
     }
 
     [Fact]
@@ -104,7 +99,7 @@ public class NodegroupTests
         var before = _f.Entry("myeks", _nodeRole);
         CreateNodegroup("myeks", "ng1");
         Assert.Equal(before.ToJsonString(), _f.Entry("myeks", _nodeRole).ToJsonString());
-        Assert.Null(_f.Eks.GetClusterObjects("myeks")!.AwsAuth);
+        Assert.Null(_f.AwsAuth("myeks"));
     }
 
     [Fact]
@@ -113,7 +108,7 @@ public class NodegroupTests
         _f.CreateCluster("myeks", "API_AND_CONFIG_MAP");
         CreateNodegroup("myeks", "win", extra: ""","amiType":"WINDOWS_CORE_2022_x86_64" """);
         Assert.Equal("EC2_WINDOWS", (string?)_f.Entry("myeks", _nodeRole)["type"]);
-        Assert.Contains("eks:kube-proxy-windows", AwsAuthConfig.Parse(_f.Eks.GetClusterObjects("myeks")!.AwsAuth!.Data).Roles[0].Groups);
+        Assert.Contains("eks:kube-proxy-windows", AwsAuthConfig.Parse(AwsAuthData("myeks")).Roles[0].Groups);
     }
 
     [Fact]
@@ -122,18 +117,16 @@ public class NodegroupTests
         _f.CreateCluster("myeks", "API_AND_CONFIG_MAP");
         CreateNodegroup("myeks", "ng1", 2);
         CreateNodegroup("myeks", "ng2", 1);
-        Assert.Equal(3, _f.Eks.GetClusterObjects("myeks")!.Nodes.Count);
+        Assert.Equal(3, _f.Nodes("myeks").Length);
 
         Assert.Equal("DELETING", (string?)_f.Call("DeleteNodegroup", """{"clusterName":"myeks","nodegroupName":"ng1"}""")["nodegroup"]!["status"]);
-        var objects = _f.Eks.GetClusterObjects("myeks")!;
-        Assert.Equal(["ng2"], objects.Nodes.Select(n => n.NodegroupName).Distinct());
+        Assert.Equal(["ng2"], _f.Nodes("myeks").Select(n => NodeView.Of(n).NodegroupName).Distinct());
         Assert.Contains(_nodeRole, _f.ListEntries("myeks"));
 
         _f.Call("DeleteNodegroup", """{"clusterName":"myeks","nodegroupName":"ng2"}""");
-        objects = _f.Eks.GetClusterObjects("myeks")!;
-        Assert.Empty(objects.Nodes);
+        Assert.Empty(_f.Nodes("myeks"));
         Assert.DoesNotContain(_nodeRole, _f.ListEntries("myeks"));
-        Assert.Empty(AwsAuthConfig.Parse(objects.AwsAuth!.Data).Roles);
+        Assert.Empty(AwsAuthConfig.Parse(AwsAuthData("myeks")).Roles);
         Assert.Equal("No node group found for name: ng2.", _f.Fails("DescribeNodegroup", """{"clusterName":"myeks","nodegroupName":"ng2"}""").Message);
     }
 
@@ -171,7 +164,7 @@ public class NodegroupTests
         Assert.Equal(["t3.medium"], EksFixture.Strings(created["instanceTypes"]));
         Assert.Equal("AL2023_x86_64_STANDARD", (string?)created["amiType"]);
         Assert.Equal("1.32", (string?)created["version"]);
-        Assert.Equal(2, _f.Eks.GetClusterObjects("myeks")!.Nodes.Count);
+        Assert.Equal(2, _f.Nodes("myeks").Length);
     }
 
     [Fact]
@@ -186,11 +179,26 @@ public class NodegroupTests
     [Fact]
     public void Nodes_in_us_east_1_use_ec2_internal_names()
     {
-        var state = new EmulatorState(new Turnstile.Aws.State.InMemoryStateStore(), new EmulatorOptions { Region = "us-east-1" });
-        var eks = new Turnstile.Aws.Eks.EksService(state, new FakeIamDirectory());
-        var context = new OperationContext(_f.Admin, "us-east-1", DateTimeOffset.UtcNow, "r");
-        eks.Operations["CreateCluster"].Handle(EksFixture.Parse("""{"name":"c","roleArn":"arn:aws:iam::111122223333:role/r","resourcesVpcConfig":{"subnetIds":["a","b"]}}"""), context);
-        eks.Operations["CreateNodegroup"].Handle(EksFixture.Parse("""{"clusterName":"c","nodegroupName":"n","subnets":["a"],"nodeRole":"arn:aws:iam::111122223333:role/n"}"""), context);
-        Assert.All(eks.GetClusterObjects("c")!.Nodes, n => Assert.EndsWith(".ec2.internal", n.Name));
+        var f = new EksFixture(options: new EmulatorOptions { Region = "us-east-1" });
+        f.CreateCluster("c");
+        f.Call("CreateNodegroup", """{"clusterName":"c","nodegroupName":"n","subnets":["a"],"nodeRole":"arn:aws:iam::111122223333:role/n"}""");
+        var nodes = f.Nodes("c");
+        Assert.NotEmpty(nodes);
+        Assert.All(nodes, n => Assert.EndsWith(".ec2.internal", NodeView.Of(n).Name));
+    }
+
+    private Dictionary<string, string> AwsAuthData(string cluster) =>
+        _f.AwsAuth(cluster)!["data"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>());
+}
+
+/// <summary>What the tests check of a stored Node object.</summary>
+internal sealed record NodeView(string Name, string InstanceId, string NodegroupName, string InstanceType)
+{
+    public static NodeView Of(JsonObject node)
+    {
+        var labels = node["metadata"]!["labels"]!;
+        var provider = (string)node["spec"]!["providerID"]!;
+        return new NodeView((string)node["metadata"]!["name"]!, provider[(provider.LastIndexOf('/') + 1)..],
+            (string)labels["eks.amazonaws.com/nodegroup"]!, (string)labels["node.kubernetes.io/instance-type"]!);
     }
 }

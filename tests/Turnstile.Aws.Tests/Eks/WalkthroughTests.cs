@@ -1,4 +1,3 @@
-using Turnstile.Aws.Eks;
 using Turnstile.Core.Authn;
 using Turnstile.Core.Authz;
 using Turnstile.Core.Clusters;
@@ -14,7 +13,7 @@ public class WalkthroughTests
     private static readonly RequestAttributes ListNodes = RequestAttributes.ForResource("list", "", "nodes");
 
     private AccessEvaluation Evaluate(string cluster, string arn, string userId, RequestAttributes request) =>
-        new AccessEngine(_f.Eks.BuildAccessModel(cluster)).Evaluate(AwsIdentity.FromCallerIdentity(arn, EksFixture.Account, userId), request);
+        new AccessEngine(_f.AccessModel(cluster)).Evaluate(AwsIdentity.FromCallerIdentity(arn, EksFixture.Account, userId), request);
 
     [Fact]
     public void W3_migrates_aws_auth_rows_to_access_entries()
@@ -23,17 +22,10 @@ public class WalkthroughTests
         var ops = _f.Iam.AddUser("ops-user");
         var bastionSession = $"arn:aws:sts::{EksFixture.Account}:assumed-role/bastion/i-0abc";
         _f.CreateCluster("myeks");
-        _f.Eks.UpdateClusterObjects("myeks", o => o with
+        _f.EditAwsAuth("myeks", new Dictionary<string, string>
         {
-            AwsAuth = new AwsAuthConfigMap
-            {
-                Data = new Dictionary<string, string>
-                {
-                    ["mapRoles"] = $"- rolearn: {bastion.Arn}\n  username: bastion\n  groups:\n  - system:masters\n",
-                    ["mapUsers"] = $"- userarn: {ops.Arn}\n  username: ops-user\n",
-                },
-                Uid = "aws-auth-uid", CreatedAt = _f.Clock.Now, ModifiedAt = _f.Clock.Now,
-            },
+            ["mapRoles"] = $"- rolearn: {bastion.Arn}\n  username: bastion\n  groups:\n  - system:masters\n",
+            ["mapUsers"] = $"- userarn: {ops.Arn}\n  username: ops-user\n",
         });
         Assert.Equal(200, Evaluate("myeks", bastionSession, bastion.UniqueId + ":i-0abc", ListNodes).StatusCode);
 
@@ -62,14 +54,14 @@ public class WalkthroughTests
         Assert.Equal("bastion", viaEntry.User!.Username);
 
         // 4. Without aws-auth, access still works through the entries.
-        _f.Eks.UpdateClusterObjects("myeks", o => o with { AwsAuth = null });
-        Assert.Null(_f.Eks.BuildAccessModel("myeks").AwsAuthData);
+        _f.EditAwsAuth("myeks", null);
+        Assert.Null(_f.AccessModel("myeks").AwsAuthData);
         Assert.Equal(200, Evaluate("myeks", bastionSession, bastion.UniqueId + ":i-0abc", ListNodes).StatusCode);
         Assert.Equal(MappingSource.AccessEntry, Evaluate("myeks", ops.Arn, ops.UniqueId, ListNodes).Mapping.Source);
 
         // 5. Switch to API; every way back or sideways is refused.
         _f.SwitchMode("myeks", "API");
-        Assert.Equal(AuthenticationMode.Api, _f.Eks.BuildAccessModel("myeks").Mode);
+        Assert.Equal(AuthenticationMode.Api, _f.AccessModel("myeks").Mode);
         foreach (var mode in new[] { "API_AND_CONFIG_MAP", "CONFIG_MAP", "API" })
             Assert.Equal("InvalidParameterException", _f.Fails("UpdateClusterConfig", $$$"""{"name":"myeks","accessConfig":{"authenticationMode":"{{{mode}}}"}}""").Code);
         _f.CreateCluster("other");
@@ -87,7 +79,7 @@ public class WalkthroughTests
         _f.CreateCluster("myeks", createdMode);
         _f.Call("CreateNodegroup", $$$"""{"clusterName":"myeks","nodegroupName":"ng1","subnets":["a","b","c"],"nodeRole":"{{{nodeRole.Arn}}}","scalingConfig":{"minSize":3,"maxSize":3,"desiredSize":3}}""");
         _f.Clock.Advance(TimeSpan.FromMinutes(1));
-        Assert.Equal(3, _f.Eks.GetClusterObjects("myeks")!.Nodes.Count);
+        Assert.Equal(3, _f.Nodes("myeks").Length);
         Assert.Equal(200, Evaluate("myeks", EksFixture.AdminArn, _f.Admin.UserId, ListNodes).StatusCode);
 
         if (createdMode is null) _f.SwitchMode("myeks", "API_AND_CONFIG_MAP");
@@ -115,7 +107,7 @@ public class WalkthroughTests
         Assert.Equal(testuser.Arn, allowed.User!.Username);
 
         // A node authenticates through its entry, its instance resolved to the node name.
-        var instance = _f.Eks.GetClusterObjects("myeks")!.Nodes[0];
+        var instance = NodeView.Of(_f.Nodes("myeks")[0]);
         var nodeSession = $"arn:aws:sts::{EksFixture.Account}:assumed-role/{nodeRole.Name}/{instance.InstanceId}";
         var nodeUser = Evaluate("myeks", nodeSession, nodeRole.UniqueId + ":" + instance.InstanceId, ListNodes).User!;
         Assert.Equal("system:node:" + instance.Name, nodeUser.Username);

@@ -68,7 +68,7 @@ public sealed class AccessKeyTests
     public void Keys_resolve_to_their_user_and_inactive_keys_resolve_as_inactive()
     {
         var bob = _account.UserWithKey("bob");
-        Assert.True(_account.Iam.TryResolve(bob.AccessKeyId, out var resolved));
+        Assert.True(_account.TryResolve(bob.AccessKeyId, out var resolved));
         Assert.True(resolved.Active);
         Assert.Null(resolved.SessionToken);
         Assert.Null(resolved.Expiration);
@@ -78,12 +78,12 @@ public sealed class AccessKeyTests
         Assert.Equal("bob", resolved.Caller.PrincipalName);
 
         _account.IamCall("UpdateAccessKey", new JsonObject { ["UserName"] = "bob", ["AccessKeyId"] = bob.AccessKeyId, ["Status"] = "Inactive" });
-        Assert.True(_account.Iam.TryResolve(bob.AccessKeyId, out var inactive));
+        Assert.True(_account.TryResolve(bob.AccessKeyId, out var inactive));
         Assert.False(inactive.Active);
 
         _account.IamCall("DeleteAccessKey", new JsonObject { ["UserName"] = "bob", ["AccessKeyId"] = bob.AccessKeyId });
-        Assert.False(_account.Iam.TryResolve(bob.AccessKeyId, out _));
-        Assert.False(_account.Iam.TryResolve("AKIAUNKNOWNUNKNOWN00", out _));
+        Assert.False(_account.TryResolve(bob.AccessKeyId, out _));
+        Assert.False(_account.TryResolve("AKIAUNKNOWNUNKNOWN00", out _));
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class EnforcementTests
 
     private AuthorizationOutcome Check(Caller caller, string action, string resource, string? region = null, string sourceIp = "127.0.0.1",
         IReadOnlyDictionary<string, IReadOnlyList<string>>? keys = null) =>
-        _account.Iam.Authorize(new AuthorizationRequest(action, resource, keys), _account.Context(caller, region, sourceIp));
+        _account.Authorize(new AuthorizationRequest(action, resource, keys), _account.Context(caller, region, sourceIp));
 
     private Caller ViewerSession()
     {
@@ -229,7 +229,7 @@ public sealed class EnforcementTests
         var attached = _account.IamCall("ListAttachedUserPolicies", new JsonObject { ["UserName"] = "admin" }, _account.Root)["AttachedPolicies"]!.AsArray();
         Assert.Equal(["arn:aws:iam::aws:policy/AdministratorAccess"], attached.Select(p => p!["PolicyArn"]!.GetValue<string>()));
 
-        Assert.True(_account.Iam.TryResolve(EmulatorOptions.DefaultAdminAccessKeyId, out var admin));
+        Assert.True(_account.TryResolve(EmulatorOptions.DefaultAdminAccessKeyId, out var admin));
         Assert.Equal(EmulatorOptions.DefaultAdminSecretAccessKey, admin.SecretAccessKey);
         Assert.Equal(TestAccount.Arn("user/admin"), admin.Caller.Arn);
         Assert.Empty(_account.IamCall("ListRoles")["Roles"]!.AsArray());
@@ -244,10 +244,10 @@ public sealed class EnforcementTests
         var bob = _account.UserWithKey("bob", EksReadOnly);
         var request = new AuthorizationRequest("eks:DescribeCluster", ClusterArn);
         var context = _account.Context(bob);
-        for (var i = 0; i < 200; i++) _account.Iam.Authorize(request, context);
+        for (var i = 0; i < 200; i++) _account.Authorize(request, context);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         const int calls = 2000;
-        for (var i = 0; i < calls; i++) Assert.True(_account.Iam.Authorize(request, context).Allowed);
+        for (var i = 0; i < calls; i++) Assert.True(_account.Authorize(request, context).Allowed);
         // A generous bound for a shared CI machine; typical cost is a few microseconds per call.
         Assert.True(watch.Elapsed.TotalMilliseconds / calls < 1.0, $"{watch.Elapsed.TotalMilliseconds / calls:F3} ms per call");
     }

@@ -24,7 +24,7 @@ public sealed class PersistenceTests
         var second = first.Reopen();
 
         Assert.Equal(bob.Arn, second.CallerFor(bob.AccessKeyId).Arn);
-        Assert.True(second.Iam.TryResolve(session.AccessKeyId, out var restored));
+        Assert.True(second.TryResolve(session.AccessKeyId, out var restored));
         Assert.Equal(session.Arn, restored.Caller.Arn);
         Assert.Equal(session.UserId, restored.Caller.UserId);
         Assert.Equal(PrincipalType.AssumedRole, restored.Caller.Type);
@@ -34,9 +34,9 @@ public sealed class PersistenceTests
         Assert.Equal(["devs"], TestAccount.Strings(second.IamCall("ListGroupsForUser", new JsonObject { ["UserName"] = "bob" })["Groups"], "GroupName"));
         Assert.Equal(["web"], TestAccount.Strings(second.IamCall("ListInstanceProfilesForRole", new JsonObject { ["RoleName"] = "deployer" })["InstanceProfiles"], "InstanceProfileName"));
         Assert.Equal(2, second.IamCall("ListPolicyVersions", new JsonObject { ["PolicyArn"] = policyArn })["Versions"]!.AsArray().Count);
-        Assert.True(second.Iam.Authorize(new AuthorizationRequest("eks:ListClusters", "*"), second.Context(bob)).Allowed);
-        Assert.True(second.Iam.Authorize(new AuthorizationRequest("s3:ListBucket", "*"), second.Context(restored.Caller)).Allowed);
-        Assert.Equal(TestAccount.Arn("role/ci/deployer"), second.Iam.FindPrincipal(roleArn)!.Arn);
+        Assert.True(second.Authorize(new AuthorizationRequest("eks:ListClusters", "*"), second.Context(bob)).Allowed);
+        Assert.True(second.Authorize(new AuthorizationRequest("s3:ListBucket", "*"), second.Context(restored.Caller)).Allowed);
+        Assert.Equal(TestAccount.Arn("role/ci/deployer"), second.FindPrincipal(roleArn)!.Arn);
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class PersistenceTests
         first.IamCall("DeleteUser", new JsonObject { ["UserName"] = "admin" }, other);
 
         var second = first.Reopen();
-        Assert.False(second.Iam.TryResolve(first.Options.AdminAccessKeyId, out _));
+        Assert.False(second.TryResolve(first.Options.AdminAccessKeyId, out _));
         Assert.Equal(["other"], TestAccount.Strings(second.IamCall("ListUsers", caller: second.CallerFor(otherKey))["Users"], "UserName"));
     }
 
@@ -66,7 +66,7 @@ public sealed class PersistenceTests
             AdminAccessKeyId = "AKIAOPSOPSOPSOPSOPS1",
             AdminSecretAccessKey = "secret",
         });
-        Assert.True(account.Iam.TryResolve("AKIAOPSOPSOPSOPSOPS1", out var credentials));
+        Assert.True(account.TryResolve("AKIAOPSOPSOPSOPSOPS1", out var credentials));
         Assert.Equal("arn:aws:iam::123456789012:user/ops", credentials.Caller.Arn);
         Assert.Equal("123456789012", credentials.Caller.AccountId);
         Assert.Equal("secret", credentials.SecretAccessKey);
@@ -77,15 +77,15 @@ public sealed class PersistenceTests
     {
         var account = new TestAccount();
         account.CreateUser("Alice", "/eng/");
-        var user = account.Iam.FindPrincipal(TestAccount.Arn("user/eng/alice"));
+        var user = account.FindPrincipal(TestAccount.Arn("user/eng/alice"));
         Assert.NotNull(user);
         Assert.Equal(TestAccount.Arn("user/eng/Alice"), user.Arn);
         Assert.Equal(PrincipalType.User, user.Type);
         Assert.StartsWith("AIDA", user.UniqueId);
         Assert.Equal("/eng/", user.Path);
-        Assert.Null(account.Iam.FindPrincipal(TestAccount.Arn("user/Alice")));
-        Assert.Null(account.Iam.FindPrincipal("arn:aws:iam::444455556666:user/eng/Alice"));
-        Assert.Null(account.Iam.FindPrincipal(TestAccount.Arn("role/eng/Alice")));
-        Assert.Null(account.Iam.FindPrincipal("not an arn"));
+        Assert.Null(account.FindPrincipal(TestAccount.Arn("user/Alice")));
+        Assert.Null(account.FindPrincipal("arn:aws:iam::444455556666:user/eng/Alice"));
+        Assert.Null(account.FindPrincipal(TestAccount.Arn("role/eng/Alice")));
+        Assert.Null(account.FindPrincipal("not an arn"));
     }
 }

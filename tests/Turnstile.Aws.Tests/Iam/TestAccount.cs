@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Turnstile.Aws.Iam;
-using Turnstile.Aws.State;
 using Turnstile.Aws.Sts;
+using Turnstile.State;
 
 namespace Turnstile.Aws.Tests.Iam;
 
@@ -16,8 +16,8 @@ internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
 }
 
 /// <summary>
-/// An emulated account over an in-memory store, driven the way the protocol layer drives it: the operation's
-/// authorization request goes through the IAM authorizer first, then the handler runs.
+/// An emulated account over an in-memory store, driven the way the protocol layer drives it: in one transaction per
+/// call, the operation's authorization request goes through the IAM authorizer first, then the handler runs.
 /// </summary>
 internal sealed class TestAccount
 {
@@ -26,25 +26,37 @@ internal sealed class TestAccount
 
     public const string AllowAll = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}""";
 
-    public IStateStore Store { get; }
+    public IStore Store { get; }
+    public StateCache Cache { get; }
     public EmulatorOptions Options { get; }
     public ManualClock Clock { get; }
     public EmulatorState Emulator { get; }
     public IamService Iam { get; }
     public StsService Sts { get; }
 
-    public TestAccount(IStateStore? store = null, EmulatorOptions? options = null, ManualClock? clock = null)
+    public TestAccount(IStore? store = null, EmulatorOptions? options = null, ManualClock? clock = null)
     {
-        Store = store ?? new InMemoryStateStore();
+        Store = store ?? new InMemoryStore();
         Options = options ?? new EmulatorOptions();
         Clock = clock ?? new ManualClock(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
-        Emulator = new EmulatorState(Store, Options, Clock);
+        Cache = StateCache.StartAsync(Store).GetAwaiter().GetResult();
+        Emulator = new EmulatorState(Cache, Options, Clock);
         Iam = new IamService(Emulator);
+        Iam.BootstrapAsync().GetAwaiter().GetResult();
         Sts = new StsService(Iam);
     }
 
-    /// <summary>A second emulator over the same store, as after a restart.</summary>
+    /// <summary>A second emulator over the same store, as after a restart (or another replica).</summary>
     public TestAccount Reopen() => new(Store, Options, Clock);
+
+    /// <summary>A read-only transaction on the current state.</summary>
+    public OptimisticTransaction Read() => new(Cache.Current);
+
+    public bool TryResolve(string accessKeyId, out ResolvedCredentials credentials) => Iam.TryResolve(Read(), accessKeyId, out credentials);
+
+    public AuthorizationOutcome Authorize(AuthorizationRequest request, OperationContext context) => Iam.Authorize(request, context, Read());
+
+    public PrincipalInfo? FindPrincipal(string arn) => Iam.FindPrincipal(Read(), arn);
 
     public Caller Admin => CallerFor(Options.AdminAccessKeyId);
 
@@ -58,7 +70,7 @@ internal sealed class TestAccount
     };
 
     public Caller CallerFor(string accessKeyId) =>
-        Iam.TryResolve(accessKeyId, out var credentials) ? credentials.Caller : throw new InvalidOperationException($"unknown key {accessKeyId}");
+        TryResolve(accessKeyId, out var credentials) ? credentials.Caller : throw new InvalidOperationException($"unknown key {accessKeyId}");
 
     public OperationContext Context(Caller? caller = null, string? region = null, string sourceIp = "127.0.0.1") =>
         new(caller ?? Admin, region ?? Region, Clock.Now, Guid.NewGuid().ToString(), sourceIp);
@@ -68,12 +80,15 @@ internal sealed class TestAccount
         input ??= [];
         var context = Context(caller, region, sourceIp);
         var op = service.Operations[operation];
-        if (op.Authorize(input, context) is { } request)
+        return Cache.RunOperationAsync(service, op, context.Now, tx =>
         {
-            var outcome = Iam.Authorize(request, context);
-            if (!outcome.Allowed) throw new AwsServiceException("AccessDenied", outcome.DenialMessage!, 403);
-        }
-        return op.Handle(input, context);
+            if (op.Authorize(input, context, tx) is { } request)
+            {
+                var outcome = Iam.Authorize(request, context, tx);
+                if (!outcome.Allowed) throw new AwsServiceException("AccessDenied", outcome.DenialMessage!, 403);
+            }
+            return op.Handle(input, context, tx);
+        }).GetAwaiter().GetResult();
     }
 
     public JsonObject IamCall(string operation, JsonObject? input = null, Caller? caller = null, string? region = null, string sourceIp = "127.0.0.1") =>

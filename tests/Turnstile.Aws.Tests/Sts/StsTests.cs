@@ -46,7 +46,7 @@ public sealed class StsTests
     public void GetCallerIdentity_cannot_be_denied()
     {
         var nobody = _account.UserWithKey("nobody", """{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}""");
-        Assert.Null(_account.Sts.Operations["GetCallerIdentity"].Authorize([], _account.Context(nobody)));
+        Assert.Null(_account.Sts.Operations["GetCallerIdentity"].Authorize([], _account.Context(nobody), _account.Read()));
         Assert.Equal(TestAccount.Arn("user/nobody"), _account.StsCall("GetCallerIdentity", caller: nobody)["Arn"]!.GetValue<string>());
     }
 
@@ -67,7 +67,7 @@ public sealed class StsTests
         Assert.Equal($"arn:aws:sts::{TestAccount.AccountId}:assumed-role/deployer/s1", result["AssumedRoleUser"]!["Arn"]!.GetValue<string>());
         Assert.Null(result["PackedPolicySize"]);
 
-        Assert.True(_account.Iam.TryResolve(credentials["AccessKeyId"]!.GetValue<string>(), out var resolved));
+        Assert.True(_account.TryResolve(credentials["AccessKeyId"]!.GetValue<string>(), out var resolved));
         Assert.Equal(credentials["SessionToken"]!.GetValue<string>(), resolved.SessionToken);
         Assert.Equal(_account.Clock.Now.AddHours(1), resolved.Expiration);
         Assert.Equal(PrincipalType.AssumedRole, resolved.Caller.Type);
@@ -223,8 +223,8 @@ public sealed class StsTests
         Assert.InRange(result["PackedPolicySize"]!.GetValue<int>(), 1, 100);
         var session = _account.CallerFor(result["Credentials"]!["AccessKeyId"]!.GetValue<string>());
 
-        Assert.True(_account.Iam.Authorize(new AuthorizationRequest("eks:DescribeCluster", "*"), _account.Context(session)).Allowed);
-        var denied = _account.Iam.Authorize(new AuthorizationRequest("eks:DeleteCluster", "*"), _account.Context(session));
+        Assert.True(_account.Authorize(new AuthorizationRequest("eks:DescribeCluster", "*"), _account.Context(session)).Allowed);
+        var denied = _account.Authorize(new AuthorizationRequest("eks:DeleteCluster", "*"), _account.Context(session));
         Assert.False(denied.Allowed);
         Assert.EndsWith("because no session policy allows the eks:DeleteCluster action", denied.DenialMessage);
 
@@ -242,13 +242,13 @@ public sealed class StsTests
         var keyId = AssumeRaw(_account.Admin, roleArn, duration: 900)["Credentials"]!["AccessKeyId"]!.GetValue<string>();
 
         _account.Clock.Advance(TimeSpan.FromMinutes(16));
-        Assert.True(_account.Iam.TryResolve(keyId, out var expired));
+        Assert.True(_account.TryResolve(keyId, out var expired));
         Assert.True(expired.Expiration < _account.Clock.Now);
 
         // Long-expired sessions are dropped when new ones are issued.
         _account.Clock.Advance(TimeSpan.FromDays(8));
         AssumeRaw(_account.Admin, roleArn);
-        Assert.False(_account.Iam.TryResolve(keyId, out _));
+        Assert.False(_account.TryResolve(keyId, out _));
     }
 
     [Fact]
@@ -260,14 +260,14 @@ public sealed class StsTests
         _account.IamCall("DeleteRolePolicy", new JsonObject { ["RoleName"] = "deployer", ["PolicyName"] = "all" });
         _account.IamCall("DeleteRole", new JsonObject { ["RoleName"] = "deployer" });
 
-        Assert.True(_account.Iam.TryResolve(session.AccessKeyId, out var resolved));
+        Assert.True(_account.TryResolve(session.AccessKeyId, out var resolved));
         Assert.Equal(session.Arn, resolved.Caller.Arn);
-        Assert.False(_account.Iam.Authorize(new AuthorizationRequest("eks:ListClusters", "*"), _account.Context(session)).Allowed);
+        Assert.False(_account.Authorize(new AuthorizationRequest("eks:ListClusters", "*"), _account.Context(session)).Allowed);
 
         // A new role of the same name is a different role: the old session does not get its permissions.
         DeployerRole(TestAccount.Arn("user/admin"));
         _account.IamCall("PutRolePolicy", new JsonObject { ["RoleName"] = "deployer", ["PolicyName"] = "all", ["PolicyDocument"] = TestAccount.AllowAll });
-        Assert.False(_account.Iam.Authorize(new AuthorizationRequest("eks:ListClusters", "*"), _account.Context(session)).Allowed);
+        Assert.False(_account.Authorize(new AuthorizationRequest("eks:ListClusters", "*"), _account.Context(session)).Allowed);
     }
 
     [Fact]
@@ -282,7 +282,7 @@ public sealed class StsTests
         Assert.Equal(TestAccount.Arn("user/bob"), session.Arn);
         Assert.Equal(bob.UserId, session.UserId);
         Assert.Equal(PrincipalType.User, session.Type);
-        Assert.True(_account.Iam.Authorize(new AuthorizationRequest("eks:ListClusters", "*"), _account.Context(session)).Allowed);
+        Assert.True(_account.Authorize(new AuthorizationRequest("eks:ListClusters", "*"), _account.Context(session)).Allowed);
         Assert.Equal(TestAccount.Arn("user/bob"), _account.StsCall("GetCallerIdentity", caller: session)["Arn"]!.GetValue<string>());
 
         // IAM itself refuses session-token credentials obtained without MFA.
@@ -319,9 +319,9 @@ public sealed class StsTests
         var bob = _account.UserWithKey("bob", """
             {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"eks:*","Resource":"*","Condition":{"Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}
             """);
-        Assert.False(_account.Iam.Authorize(new AuthorizationRequest("eks:ListClusters", "*"), _account.Context(bob)).Allowed);
+        Assert.False(_account.Authorize(new AuthorizationRequest("eks:ListClusters", "*"), _account.Context(bob)).Allowed);
         var plain = _account.CallerFor(_account.StsCall("GetSessionToken", caller: bob)["Credentials"]!["AccessKeyId"]!.GetValue<string>());
-        Assert.False(_account.Iam.Authorize(new AuthorizationRequest("eks:ListClusters", "*"), _account.Context(plain)).Allowed);
+        Assert.False(_account.Authorize(new AuthorizationRequest("eks:ListClusters", "*"), _account.Context(plain)).Allowed);
 
         var withMfa = _account.StsCall("GetSessionToken", new JsonObject
         {
@@ -329,7 +329,7 @@ public sealed class StsTests
         }, bob)["Credentials"]!["AccessKeyId"]!.GetValue<string>();
         var session = _account.CallerFor(withMfa);
         Assert.True(session.MfaPresent);
-        Assert.True(_account.Iam.Authorize(new AuthorizationRequest("eks:ListClusters", "*"), _account.Context(session)).Allowed);
+        Assert.True(_account.Authorize(new AuthorizationRequest("eks:ListClusters", "*"), _account.Context(session)).Allowed);
 
         // With MFA, session-token credentials may call IAM.
         var adminMfa = _account.CallerFor(_account.StsCall("GetSessionToken", new JsonObject
@@ -348,7 +348,7 @@ public sealed class StsTests
         _account.IamCall("DeleteAccessKey", new JsonObject { ["UserName"] = "admin", ["AccessKeyId"] = minted });
         Assert.Equal(TestAccount.AccountId, _account.StsCall("GetAccessKeyInfo", new JsonObject { ["AccessKeyId"] = minted })["Account"]!.GetValue<string>());
         Assert.Equal(new AuthorizationRequest("sts:GetAccessKeyInfo", "*"),
-            _account.Sts.Operations["GetAccessKeyInfo"].Authorize(new JsonObject { ["AccessKeyId"] = minted }, _account.Context()));
+            _account.Sts.Operations["GetAccessKeyInfo"].Authorize(new JsonObject { ["AccessKeyId"] = minted }, _account.Context(), _account.Read()));
     }
 
     [Fact]

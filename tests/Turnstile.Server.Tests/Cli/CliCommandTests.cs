@@ -1,3 +1,4 @@
+using Turnstile.Storage;
 using Turnstile.Cli.Commands;
 
 namespace Turnstile.Server.Tests.Cli;
@@ -43,7 +44,7 @@ public class CliCommandTests
             var output = new StringWriter();
             var error = new StringWriter();
             using var stop = new CancellationTokenSource();
-            var run = ServeCommand.RunAsync(new ServeCommand.ServeSettings("127.0.0.1", 0, 6443, database, "123456789012", "eu-west-1", false),
+            var run = ServeCommand.RunAsync(new ServeCommand.ServeSettings("127.0.0.1", 0, 6443, new SqliteLocation(database), "123456789012", "eu-west-1", false),
                 TextWriter.Synchronized(output), TextWriter.Synchronized(error), stop.Token);
 
             var deadline = DateTime.UtcNow.AddSeconds(20);

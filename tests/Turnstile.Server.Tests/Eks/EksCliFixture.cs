@@ -1,11 +1,12 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Turnstile.Aws;
 using Turnstile.Aws.Eks;
 using Turnstile.Aws.Iam;
-using Turnstile.Aws.State;
-using Turnstile.Cli.Composition;
+using Turnstile.Hosting;
 using Turnstile.Server.Tests.EndToEnd;
+using Turnstile.State;
 
 namespace Turnstile.Server.Tests.Eks;
 
@@ -26,37 +27,52 @@ public class EksCliFixture : AwsCliFixture
 
     public static AwsCliCredentials Admin { get; } = new(EmulatorOptions.DefaultAdminAccessKeyId, EmulatorOptions.DefaultAdminSecretAccessKey);
 
-    private EmulatorServices? _services;
+    private EmulatorRuntime? _runtime;
 
     public EksCliFixture() => Region = DefaultRegion;
 
-    /// <summary>The hosted IAM service (credential source and authorizer).</summary>
-    public IamService Iam => (IamService)Services.Credentials;
+    /// <summary>The replica the host serves, composed as <c>turnstile serve</c> composes it.</summary>
+    public EmulatorRuntime Runtime => _runtime ?? throw new InvalidOperationException("the fixture has not been started");
 
     /// <summary>The hosted EKS service, for the few checks the CLI cannot make (aws-auth, the CA's key).</summary>
-    public EksService Eks => Services.Eks;
+    public EksService Eks => Runtime.Eks;
 
-    private EmulatorServices Services => _services ?? throw new InvalidOperationException("the fixture has not been started");
-
-    protected override EmulatorHostOptions CreateHostOptions()
+    protected override async Task<EmulatorHostOptions> CreateHostOptionsAsync()
     {
-        _services = Compose(new InMemoryStateStore());
-        return HostOptions(_services);
+        _runtime = await EmulatorRuntime.StartAsync(new InMemoryStore(), new EmulatorOptions());
+        Own(_runtime);
+        return _runtime.HostOptions();
     }
 
     protected override AwsCliCredentials CreateCredentials() => Admin;
 
-    /// <summary>The emulator's services over <paramref name="store"/>, built by the composition <c>turnstile serve</c> uses.</summary>
-    public static EmulatorServices Compose(IStateStore store) =>
-        EmulatorComposition.CreateServices(new EmulatorState(store, new EmulatorOptions()));
+    /// <summary>What IAM resolves an access key id to, in the current state.</summary>
+    public bool TryResolve(string accessKeyId, out ResolvedCredentials credentials) =>
+        Runtime.Iam.TryResolve(new OptimisticTransaction(Runtime.Cache.Current), accessKeyId, out credentials);
 
-    public static EmulatorHostOptions HostOptions(EmulatorServices services) => new()
+    /// <summary>The data of the cluster's stored <c>kube-system/aws-auth</c> ConfigMap (null when it has none).</summary>
+    public async Task<IReadOnlyDictionary<string, string>?> AwsAuthData(string cluster) =>
+        (await Eks.BuildAccessModelAsync(cluster)).AwsAuthData;
+
+    /// <summary>Stores <c>kube-system/aws-auth</c> with <paramref name="data"/>, as <c>kubectl edit</c> through the Kubernetes front would.</summary>
+    public Task WriteAwsAuth(string cluster, IReadOnlyDictionary<string, string> data) => Runtime.Cache.RunAsync(tx =>
     {
-        Services = services.Services,
-        Credentials = services.Credentials,
-        Authorizer = services.Authorizer,
-        DefaultRegion = DefaultRegion,
-    };
+        var configMap = new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "ConfigMap",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = "aws-auth",
+                ["namespace"] = "kube-system",
+                ["uid"] = Guid.NewGuid().ToString(),
+                ["creationTimestamp"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+            },
+            ["data"] = new JsonObject(data.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)p.Value))),
+        };
+        tx.Put(StateKey.KubeObject(cluster, "", "configmaps", "kube-system", "aws-auth"), JsonSerializer.SerializeToUtf8Bytes(configMap));
+        return true;
+    });
 
     public static string IamArn(string resource) => $"arn:aws:iam::{Account}:{resource}";
 

@@ -21,7 +21,7 @@ public class EksClusterCliTests(EksCliFixture aws) : IClassFixture<EksCliFixture
         var cluster = (await aws.Ok("eks", "describe-cluster", "--name", "life")).GetProperty("cluster");
         Assert.Equal("ACTIVE", cluster.GetProperty("status").GetString());
         Assert.Equal("https://127.0.0.1:6443/clusters/life", cluster.GetProperty("endpoint").GetString());
-        Assert.Equal(aws.Eks.GetCertificateAuthority().CertificateAuthorityData, cluster.GetProperty("certificateAuthority").GetProperty("data").GetString());
+        Assert.Equal((await aws.Eks.GetCertificateAuthorityAsync()).CertificateAuthorityData, cluster.GetProperty("certificateAuthority").GetProperty("data").GetString());
         Assert.Equal(created.GetProperty("createdAt").GetDouble(), cluster.GetProperty("createdAt").GetDouble());
         Assert.Equal(["subnet-0a1", "subnet-0b2"], Strings(cluster.GetProperty("resourcesVpcConfig").GetProperty("subnetIds")));
         Assert.Contains("life", Strings((await aws.Ok("eks", "list-clusters")).GetProperty("clusters")));
@@ -139,7 +139,7 @@ public class EksClusterCliTests(EksCliFixture aws) : IClassFixture<EksCliFixture
         await aws.CreateCluster("ng-cm");
         await aws.Ok("eks", "create-nodegroup", "--cluster-name", "ng-cm", "--nodegroup-name", "ng-1", "--node-role", nodeRole, "--subnets", "subnet-0a1");
 
-        var mapRoles = aws.Eks.GetClusterObjects("ng-cm")!.AwsAuth!.Data["mapRoles"];
+        var mapRoles = (await aws.AwsAuthData("ng-cm"))!["mapRoles"];
         Assert.Equal(
             $"- groups:\n  - system:bootstrappers\n  - system:nodes\n  rolearn: {IamArn("role/cm-nodes")}\n  username: system:node:{{{{EC2PrivateDNSName}}}}\n",
             mapRoles);
@@ -152,7 +152,7 @@ public class EksClusterCliTests(EksCliFixture aws) : IClassFixture<EksCliFixture
         Assert.Equal([ServiceLinkedRole, nodeRole, IamArn("user/admin")], entries);
         var entry = (await aws.Ok("eks", "describe-access-entry", "--cluster-name", "ng-cm", "--principal-arn", nodeRole)).GetProperty("accessEntry");
         Assert.Equal("EC2_LINUX", entry.GetProperty("type").GetString());
-        Assert.Equal(mapRoles, aws.Eks.GetClusterObjects("ng-cm")!.AwsAuth!.Data["mapRoles"]);
+        Assert.Equal(mapRoles, (await aws.AwsAuthData("ng-cm"))!["mapRoles"]);
     }
 
     [AwsCliFact]

@@ -105,6 +105,16 @@ public sealed class TurnstileProcess : IAsyncDisposable
         return new TurnstileProcess(process, line);
     }
 
+    /// <summary>The AWS endpoint the ready line names.</summary>
+    public Uri Endpoint => new(System.Text.RegularExpressions.Regex.Match(ReadyLine, @"AWS endpoint (\S+)").Groups[1].Value);
+
+    /// <summary>Kills the process at once (SIGKILL, <c>kill -9</c>): no shutdown code runs.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+    }
+
     /// <summary>Sends SIGTERM (what a service manager or <c>docker stop</c> sends) and returns the exit code.</summary>
     public async Task<int> StopAsync(TimeSpan? within = null)
     {

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Turnstile.Server.Tests.Fakes;
+using Turnstile.State;
 
 namespace Turnstile.Server.Tests.EndToEnd;
 
@@ -64,7 +65,7 @@ public sealed record AwsCliResult(int ExitCode, string Stdout, string Stderr)
 /// </para>
 /// <para>
 /// The default fixture hosts the fake STS/IAM/EKS services of this test project and signs as the fake admin. To host
-/// real services, derive a fixture and override <see cref="CreateHostOptions"/> (and <see cref="CreateCredentials"/> for
+/// real services, derive a fixture and override <see cref="CreateHostOptionsAsync"/> (and <see cref="CreateCredentials"/> for
 /// the identity the CLI uses), or start one ad hoc with <see cref="StartAsync"/>. The fixture owns the host: it is
 /// stopped and the temporary folder deleted on dispose. <see cref="ForEndpointAsync"/> hosts nothing and points the
 /// CLI at an endpoint served elsewhere (a <c>turnstile serve</c> subprocess).
@@ -96,20 +97,35 @@ public class AwsCliFixture : IAsyncLifetime, IAsyncDisposable
     /// <summary>The endpoint the CLI is pointed at: the in-process host, or the one given to <see cref="ForEndpointAsync"/>.</summary>
     public Uri Endpoint => _remoteEndpoint ?? Host.Endpoint;
 
-    /// <summary>Options for the in-process host; the port is forced to a free one.</summary>
-    protected virtual EmulatorHostOptions CreateHostOptions() => new()
+    /// <summary>Options for the in-process host; the port is forced to a free one. Register what they need disposed with <see cref="Own"/>.</summary>
+    protected virtual async Task<EmulatorHostOptions> CreateHostOptionsAsync()
     {
-        Services = [FakeServices.Sts(), FakeServices.Iam(), FakeServices.Eks()],
-        Credentials = new FakeCredentialSource().Seed(),
-        Authorizer = new FakeAuthorizer(),
-    };
+        var state = await StateCache.StartAsync(new InMemoryStore());
+        Own(state);
+        return new EmulatorHostOptions
+        {
+            State = state,
+            Services = [FakeServices.Sts(), FakeServices.Iam(), FakeServices.Eks()],
+            Credentials = new FakeCredentialSource().Seed(),
+            Authorizer = new FakeAuthorizer(),
+        };
+    }
+
+    private readonly List<IAsyncDisposable> _owned = [];
+
+    /// <summary>Disposes <paramref name="resource"/> (a runtime, a state cache) with the fixture, after the host stops.</summary>
+    protected void Own(IAsyncDisposable resource) => _owned.Add(resource);
 
     protected virtual AwsCliCredentials CreateCredentials() => new(TestKeys.AdminKey, TestKeys.AdminSecret);
 
-    /// <summary>Starts a fixture for <paramref name="options"/> outside xunit's fixture lifecycle; dispose it when done.</summary>
-    public static async Task<AwsCliFixture> StartAsync(EmulatorHostOptions options, AwsCliCredentials credentials)
+    /// <summary>
+    /// Starts a fixture for <paramref name="options"/> outside xunit's fixture lifecycle; dispose it when done (which
+    /// also disposes <paramref name="owned"/>, e.g. the runtime the options came from).
+    /// </summary>
+    public static async Task<AwsCliFixture> StartAsync(EmulatorHostOptions options, AwsCliCredentials credentials, IAsyncDisposable? owned = null)
     {
         var fixture = new OptionsFixture(options, credentials);
+        if (owned is not null) fixture.Own(owned);
         await fixture.InitializeAsync();
         return fixture;
     }
@@ -132,7 +148,7 @@ public class AwsCliFixture : IAsyncLifetime, IAsyncDisposable
         await File.WriteAllTextAsync(Path.Combine(_tempDirectory, "config"), "[default]\noutput = json\n");
         await File.WriteAllTextAsync(Path.Combine(_tempDirectory, "credentials"), "");
         if (_remoteEndpoint is not null) return;
-        var options = CreateHostOptions() with { Host = "127.0.0.1", Port = 0 };
+        var options = await CreateHostOptionsAsync() with { Host = "127.0.0.1", Port = 0 };
         var host = new EmulatorHost(options);
         await host.StartAsync();
         _host = host;
@@ -256,6 +272,8 @@ public class AwsCliFixture : IAsyncLifetime, IAsyncDisposable
             _host = null;
             await host.DisposeAsync();
         }
+        foreach (var resource in _owned) await resource.DisposeAsync();
+        _owned.Clear();
         if (_tempDirectory is { } dir && Directory.Exists(dir))
         {
             try { Directory.Delete(dir, recursive: true); }
@@ -267,7 +285,8 @@ public class AwsCliFixture : IAsyncLifetime, IAsyncDisposable
 
     private sealed class OptionsFixture(EmulatorHostOptions? options, AwsCliCredentials credentials) : AwsCliFixture
     {
-        protected override EmulatorHostOptions CreateHostOptions() => options ?? throw new InvalidOperationException("this fixture hosts nothing");
+        protected override Task<EmulatorHostOptions> CreateHostOptionsAsync() =>
+            Task.FromResult(options ?? throw new InvalidOperationException("this fixture hosts nothing"));
         protected override AwsCliCredentials CreateCredentials() => credentials;
     }
 }

@@ -3,9 +3,10 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Xml.Linq;
-using Turnstile.Aws.State;
-using Turnstile.Cli.Composition;
+using Turnstile.Aws;
 using Turnstile.Core.Aws.Sigv4;
+using Turnstile.Hosting;
+using Turnstile.State;
 using Turnstile.Server.Tests.Eks;
 
 namespace Turnstile.Server.Tests.EndToEnd;
@@ -23,8 +24,9 @@ public sealed class RealServicesHost : IAsyncLifetime
 
     private readonly HttpClient _client = new();
     private EmulatorHost? _host;
+    private EmulatorRuntime? _runtime;
 
-    public EmulatorServices Services { get; } = EksCliFixture.Compose(new InMemoryStateStore());
+    public EmulatorRuntime Runtime => _runtime ?? throw new InvalidOperationException("not started");
 
     public Uri Endpoint => (_host ?? throw new InvalidOperationException("not started")).Endpoint;
 
@@ -32,7 +34,8 @@ public sealed class RealServicesHost : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _host = new EmulatorHost(EksCliFixture.HostOptions(Services) with { Host = "127.0.0.1", Port = 0 });
+        _runtime = await EmulatorRuntime.StartAsync(new InMemoryStore(), new EmulatorOptions());
+        _host = new EmulatorHost(_runtime.HostOptions());
         await _host.StartAsync();
     }
 
@@ -106,5 +109,6 @@ public sealed class RealServicesHost : IAsyncLifetime
     {
         _client.Dispose();
         if (_host is not null) await _host.DisposeAsync();
+        if (_runtime is not null) await _runtime.DisposeAsync();
     }
 }

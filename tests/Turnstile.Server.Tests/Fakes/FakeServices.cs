@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Turnstile.Aws;
 using Turnstile.Core.Arns;
+using Turnstile.State;
 
 namespace Turnstile.Server.Tests.Fakes;
 
@@ -57,7 +58,7 @@ public sealed class FakeCredentialSource(TimeProvider? clock = null) : ICredenti
     public void Add(string keyId, string secret, string? token, DateTimeOffset? expiration, bool active, Caller caller) =>
         _keys[keyId] = new ResolvedCredentials(secret, token, expiration, active, caller);
 
-    public bool TryResolve(string accessKeyId, out ResolvedCredentials credentials) => _keys.TryGetValue(accessKeyId, out credentials!);
+    public bool TryResolve(OptimisticTransaction state, string accessKeyId, out ResolvedCredentials credentials) => _keys.TryGetValue(accessKeyId, out credentials!);
 
     private static Caller User(string arn, string userId, string key, string name) => new()
     {
@@ -75,7 +76,7 @@ public sealed class FakeAuthorizer : IRequestAuthorizer
 {
     public ConcurrentQueue<AuthorizationRequest> Requests { get; } = new();
 
-    public AuthorizationOutcome Authorize(AuthorizationRequest request, OperationContext context)
+    public AuthorizationOutcome Authorize(AuthorizationRequest request, OperationContext context, OptimisticTransaction state)
     {
         Requests.Enqueue(request);
         return context.Caller.Arn == TestKeys.DeniedArn
@@ -103,7 +104,7 @@ public static class FakeServices
     {
         FakeService? service = null;
         service = new FakeService("sts",
-            new AwsOperation("GetCallerIdentity", (_, _) => null, (input, ctx) =>
+            new AwsOperation("GetCallerIdentity", (_, _, _) => null, (input, ctx, _) =>
             {
                 service!.Calls.Enqueue(("GetCallerIdentity", input, ctx));
                 return new JsonObject
@@ -113,10 +114,10 @@ public static class FakeServices
                     ["Account"] = ctx.Caller.AccountId,
                 };
             }),
-            new AwsOperation("GetAccessKeyInfo", (_, _) => new AuthorizationRequest("sts:GetAccessKeyInfo", "*"), (input, ctx) =>
+            new AwsOperation("GetAccessKeyInfo", (_, _, _) => new AuthorizationRequest("sts:GetAccessKeyInfo", "*"), (input, ctx, _) =>
                 new JsonObject { ["Account"] = TestKeys.Account }),
-            new AwsOperation("GetSessionToken", (_, _) => null, (_, _) => throw new InvalidOperationException("boom")),
-            new AwsOperation("AssumeRoleWithWebIdentity", (_, _) => null, (input, ctx) =>
+            new AwsOperation("GetSessionToken", (_, _, _) => null, (_, _, _) => throw new InvalidOperationException("boom")),
+            new AwsOperation("AssumeRoleWithWebIdentity", (_, _, _) => null, (input, ctx, _) =>
             {
                 service!.Calls.Enqueue(("AssumeRoleWithWebIdentity", input, ctx));
                 return new JsonObject
@@ -137,8 +138,8 @@ public static class FakeServices
     {
         FakeService? service = null;
         service = new FakeService("iam",
-            new AwsOperation("CreateUser", (input, ctx) => new AuthorizationRequest("iam:CreateUser",
-                $"arn:aws:iam::{ctx.Caller.AccountId}:user/{input["UserName"]}"), (input, ctx) =>
+            new AwsOperation("CreateUser", (input, ctx, _) => new AuthorizationRequest("iam:CreateUser",
+                $"arn:aws:iam::{ctx.Caller.AccountId}:user/{input["UserName"]}"), (input, ctx, _) =>
             {
                 service!.Calls.Enqueue(("CreateUser", input, ctx));
                 var name = input["UserName"]!.GetValue<string>();
@@ -155,14 +156,14 @@ public static class FakeServices
                     },
                 };
             }),
-            new AwsOperation("ListUsers", (_, _) => new AuthorizationRequest("iam:ListUsers", "*"), (_, _) => new JsonObject
+            new AwsOperation("ListUsers", (_, _, _) => new AuthorizationRequest("iam:ListUsers", "*"), (_, _, _) => new JsonObject
             {
                 ["Users"] = new JsonArray(
                     new JsonObject { ["Path"] = "/", ["UserName"] = "a", ["UserId"] = "AIDAEXAMPLEUSER00000A", ["Arn"] = "arn:aws:iam::111122223333:user/a", ["CreateDate"] = JsonValue.Create(Created) },
                     new JsonObject { ["Path"] = "/x/", ["UserName"] = "b", ["UserId"] = "AIDAEXAMPLEUSER00000B", ["Arn"] = "arn:aws:iam::111122223333:user/x/b", ["CreateDate"] = "2013-06-08T03:20:41Z" }),
                 ["IsTruncated"] = false,
             }),
-            new AwsOperation("GetRole", (_, _) => new AuthorizationRequest("iam:GetRole", "*"), (input, _) => new JsonObject
+            new AwsOperation("GetRole", (_, _, _) => new AuthorizationRequest("iam:GetRole", "*"), (input, _, _) => new JsonObject
             {
                 ["Role"] = new JsonObject
                 {
@@ -175,7 +176,7 @@ public static class FakeServices
                     ["MaxSessionDuration"] = 3600,
                 },
             }),
-            new AwsOperation("TagUser", (_, _) => new AuthorizationRequest("iam:TagUser", "*"), (input, ctx) =>
+            new AwsOperation("TagUser", (_, _, _) => new AuthorizationRequest("iam:TagUser", "*"), (input, ctx, _) =>
             {
                 service!.Calls.Enqueue(("TagUser", input, ctx));
                 return new JsonObject();
@@ -187,8 +188,8 @@ public static class FakeServices
     {
         FakeService? service = null;
         service = new FakeService("eks",
-            new AwsOperation("DescribeCluster", (input, ctx) => new AuthorizationRequest("eks:DescribeCluster",
-                $"arn:aws:eks:{ctx.Region}:{ctx.Caller.AccountId}:cluster/{input["name"]}"), (input, ctx) =>
+            new AwsOperation("DescribeCluster", (input, ctx, _) => new AuthorizationRequest("eks:DescribeCluster",
+                $"arn:aws:eks:{ctx.Region}:{ctx.Caller.AccountId}:cluster/{input["name"]}"), (input, ctx, _) =>
             {
                 var name = input["name"]!.GetValue<string>();
                 if (name == "missing")
@@ -210,7 +211,7 @@ public static class FakeServices
                     },
                 };
             }),
-            new AwsOperation("DescribeAccessEntry", (_, _) => new AuthorizationRequest("eks:DescribeAccessEntry", "*"), (input, ctx) =>
+            new AwsOperation("DescribeAccessEntry", (_, _, _) => new AuthorizationRequest("eks:DescribeAccessEntry", "*"), (input, ctx, _) =>
             {
                 service!.Calls.Enqueue(("DescribeAccessEntry", input, ctx));
                 return new JsonObject
@@ -227,7 +228,7 @@ public static class FakeServices
                     },
                 };
             }),
-            new AwsOperation("CreateAccessEntry", (_, _) => new AuthorizationRequest("eks:CreateAccessEntry", "*"), (input, ctx) =>
+            new AwsOperation("CreateAccessEntry", (_, _, _) => new AuthorizationRequest("eks:CreateAccessEntry", "*"), (input, ctx, _) =>
             {
                 service!.Calls.Enqueue(("CreateAccessEntry", input, ctx));
                 return new JsonObject
@@ -241,7 +242,7 @@ public static class FakeServices
                     },
                 };
             }),
-            new AwsOperation("ListClusters", (_, _) => new AuthorizationRequest("eks:ListClusters", "*"), (input, ctx) =>
+            new AwsOperation("ListClusters", (_, _, _) => new AuthorizationRequest("eks:ListClusters", "*"), (input, ctx, _) =>
             {
                 service!.Calls.Enqueue(("ListClusters", input, ctx));
                 return new JsonObject { ["clusters"] = new JsonArray("demo") };

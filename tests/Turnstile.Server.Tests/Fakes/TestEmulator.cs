@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Turnstile.Aws;
 using Turnstile.Core.Aws.Sigv4;
+using Turnstile.State;
 
 namespace Turnstile.Server.Tests.Fakes;
 
@@ -9,9 +10,11 @@ namespace Turnstile.Server.Tests.Fakes;
 public sealed class TestEmulator : IAsyncDisposable
 {
     private readonly HttpClient _client = new();
+    private readonly StateCache _state;
 
-    private TestEmulator(EmulatorHost host, FakeService sts, FakeService iam, FakeService eks, FakeAuthorizer authorizer)
+    private TestEmulator(EmulatorHost host, StateCache state, FakeService sts, FakeService iam, FakeService eks, FakeAuthorizer authorizer)
     {
+        _state = state;
         Host = host;
         Sts = sts;
         Iam = iam;
@@ -32,8 +35,10 @@ public sealed class TestEmulator : IAsyncDisposable
         var iam = FakeServices.Iam();
         var eks = FakeServices.Eks();
         var authorizer = new FakeAuthorizer();
+        var state = await StateCache.StartAsync(new InMemoryStore());
         var host = new EmulatorHost(new EmulatorHostOptions
         {
+            State = state,
             Host = "127.0.0.1",
             Port = 0,
             Services = [sts, iam, eks],
@@ -42,7 +47,7 @@ public sealed class TestEmulator : IAsyncDisposable
             MaxRequestBodyBytes = maxBodyBytes,
         });
         await host.StartAsync();
-        return new TestEmulator(host, sts, iam, eks, authorizer);
+        return new TestEmulator(host, state, sts, iam, eks, authorizer);
     }
 
     /// <summary>Signs and sends a request the way botocore does (host, x-amz-date, content-type and token signed).</summary>
@@ -92,5 +97,6 @@ public sealed class TestEmulator : IAsyncDisposable
     {
         _client.Dispose();
         await Host.DisposeAsync();
+        await _state.DisposeAsync();
     }
 }

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Turnstile.Aws;
 using Turnstile.Aws.Iam;
-using Turnstile.Aws.State;
+using Turnstile.State;
 using Turnstile.Aws.Sts;
 using Turnstile.Server.Tests.Sts;
 
@@ -113,9 +113,10 @@ public partial class CliOperationCoverageTests
     };
 
     [Fact]
-    public void Every_iam_and_sts_operation_is_listed_with_a_cli_test()
+    public async Task Every_iam_and_sts_operation_is_listed_with_a_cli_test()
     {
-        var iam = new IamService(new EmulatorState(new InMemoryStateStore(), new EmulatorOptions()));
+        await using var cache = await StateCache.StartAsync(new InMemoryStore());
+        var iam = new IamService(new EmulatorState(cache, new EmulatorOptions()));
         var sts = new StsService(iam);
         AssertSameNames(iam.Operations.Keys, Iam.Keys, "IamService");
         AssertSameNames(sts.Operations.Keys, Sts.Keys, "StsService");

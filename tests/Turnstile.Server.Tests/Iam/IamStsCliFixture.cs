@@ -2,9 +2,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Turnstile.Aws;
 using Turnstile.Aws.Iam;
-using Turnstile.Aws.State;
 using Turnstile.Aws.Sts;
+using Turnstile.Hosting;
 using Turnstile.Server.Tests.EndToEnd;
+using Turnstile.State;
 
 namespace Turnstile.Server.Tests.Iam;
 
@@ -15,26 +16,27 @@ public class IamStsCliFixture : AwsCliFixture
 
     public static AwsCliCredentials Admin { get; } = new(EmulatorOptions.DefaultAdminAccessKeyId, EmulatorOptions.DefaultAdminSecretAccessKey);
 
-    protected override EmulatorHostOptions CreateHostOptions() => HostOptions(new InMemoryStateStore());
+    protected virtual TimeProvider? Clock => null;
+
+    protected override async Task<EmulatorHostOptions> CreateHostOptionsAsync()
+    {
+        var runtime = await StartRuntimeAsync(new InMemoryStore(), Clock);
+        Own(runtime);
+        return HostOptions(runtime);
+    }
 
     protected override AwsCliCredentials CreateCredentials() => Admin;
 
-    /// <summary>
-    /// Host options serving IAM and STS over <paramref name="store"/>, with IAM as credential source and authorizer;
-    /// <paramref name="clock"/> (default: the system clock) is both the host's and the state's time.
-    /// </summary>
-    public static EmulatorHostOptions HostOptions(IStateStore store, TimeProvider? clock = null)
+    /// <summary>A replica over <paramref name="store"/> (kept open when the runtime goes); <paramref name="clock"/> is both the host's and the state's time.</summary>
+    public static Task<EmulatorRuntime> StartRuntimeAsync(IStore store, TimeProvider? clock = null) =>
+        EmulatorRuntime.StartAsync(store, new EmulatorOptions(), ownsStore: false, clock);
+
+    /// <summary>Host options serving IAM and STS (not EKS) of <paramref name="runtime"/>, with IAM as credential source and authorizer.</summary>
+    public static EmulatorHostOptions HostOptions(EmulatorRuntime runtime) => runtime.HostOptions() with
     {
-        clock ??= TimeProvider.System;
-        var iam = new IamService(new EmulatorState(store, new EmulatorOptions(), clock));
-        return new EmulatorHostOptions
-        {
-            Services = [iam, new StsService(iam)],
-            Credentials = iam,
-            Authorizer = iam,
-            Clock = clock,
-        };
-    }
+        Services = [runtime.Iam, runtime.Sts],
+        DefaultRegion = "us-east-1",
+    };
 
     public static string Arn(string resource) => $"arn:aws:iam::{Account}:{resource}";
 

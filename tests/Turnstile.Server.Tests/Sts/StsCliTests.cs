@@ -226,9 +226,10 @@ public class StsCliTests(IamStsCliFixture aws) : IClassFixture<IamStsCliFixture>
         {
             AwsCliCredentials keeper;
             AwsCliCredentials session;
-            using (var store = new SqliteStateStore(database))
+            await using (var store = await StoreFactory.OpenAsync(new SqliteLocation(database)))
             {
-                await using var first = await AwsCliFixture.StartAsync(IamStsCliFixture.HostOptions(store), IamStsCliFixture.Admin);
+                var runtime = await IamStsCliFixture.StartRuntimeAsync(store);
+                await using var first = await AwsCliFixture.StartAsync(IamStsCliFixture.HostOptions(runtime), IamStsCliFixture.Admin, runtime);
                 (await first.RunAsync("iam", "create-user", "--user-name", "keeper")).EnsureSuccess();
                 keeper = IamStsCliFixture.KeyOf((await first.RunAsync("iam", "create-access-key", "--user-name", "keeper")).EnsureSuccess().Json);
                 (await first.RunAsync("iam", "create-role", "--role-name", "kept", "--assume-role-policy-document",
@@ -237,9 +238,10 @@ public class StsCliTests(IamStsCliFixture aws) : IClassFixture<IamStsCliFixture>
                     keeper)).EnsureSuccess().Json);
             }
 
-            using (var store = new SqliteStateStore(database))
+            await using (var store = await StoreFactory.OpenAsync(new SqliteLocation(database)))
             {
-                await using var second = await AwsCliFixture.StartAsync(IamStsCliFixture.HostOptions(store), IamStsCliFixture.Admin);
+                var runtime = await IamStsCliFixture.StartRuntimeAsync(store);
+                await using var second = await AwsCliFixture.StartAsync(IamStsCliFixture.HostOptions(runtime), IamStsCliFixture.Admin, runtime);
                 var user = (await second.RunAsync(["sts", "get-caller-identity"], keeper)).EnsureSuccess().Json;
                 Assert.Equal(Arn("user/keeper"), user.GetProperty("Arn").GetString());
                 var role = (await second.RunAsync(["sts", "get-caller-identity"], session)).EnsureSuccess().Json;

@@ -1,4 +1,3 @@
-using Turnstile.Aws.State;
 using Turnstile.Server.Tests.EndToEnd;
 using Turnstile.Server.Tests.Iam;
 
@@ -7,9 +6,9 @@ namespace Turnstile.Server.Tests.Sts;
 /// <summary>IAM and STS on a clock the test moves, so sessions can expire without waiting.</summary>
 public sealed class ShiftedClockCliFixture : IamStsCliFixture
 {
-    public ShiftedClock Clock { get; } = new();
+    public ShiftedClock ShiftedClock { get; } = new();
 
-    protected override EmulatorHostOptions CreateHostOptions() => HostOptions(new InMemoryStateStore(), Clock);
+    protected override TimeProvider Clock => ShiftedClock;
 }
 
 /// <summary>
@@ -29,18 +28,18 @@ public class StsExpiryCliTests(ShiftedClockCliFixture aws) : IClassFixture<Shift
         await aws.Ok("iam", "create-role", "--role-name", "short", "--assume-role-policy-document", IamStsCliFixture.TrustPolicy(Arn("user/temp")));
         await aws.Ok("iam", "attach-role-policy", "--role-name", "short", "--policy-arn", "arn:aws:iam::aws:policy/IAMReadOnlyAccess");
 
-        aws.Clock.Offset = TimeSpan.FromMinutes(-14);
-        var issuedAt = aws.Clock.GetUtcNow();
+        aws.ShiftedClock.Offset = TimeSpan.FromMinutes(-14);
+        var issuedAt = aws.ShiftedClock.GetUtcNow();
         var assumed = await aws.Ok(temp, "sts", "assume-role", "--role-arn", Arn("role/short"), "--role-session-name", "brief", "--duration-seconds", "900");
         var expiration = DateTimeOffset.Parse(assumed.GetProperty("Credentials").GetProperty("Expiration").GetString()!);
-        Assert.InRange(expiration, issuedAt.AddSeconds(899), aws.Clock.GetUtcNow().AddSeconds(900));
+        Assert.InRange(expiration, issuedAt.AddSeconds(899), aws.ShiftedClock.GetUtcNow().AddSeconds(900));
         var role = IamStsCliFixture.SessionOf(assumed);
         var user = IamStsCliFixture.SessionOf(await aws.Ok("sts", "get-session-token", "--duration-seconds", "900",
             "--serial-number", Arn("mfa/admin"), "--token-code", "123456"));
         await aws.Ok(role, "iam", "list-roles");
         await aws.Ok(user, "iam", "list-users");
 
-        aws.Clock.Offset = TimeSpan.FromMinutes(14);
+        aws.ShiftedClock.Offset = TimeSpan.FromMinutes(14);
         Assert.Equal("An error occurred (ExpiredToken) when calling the GetCallerIdentity operation: The security token included in the request is expired",
             await aws.Fails(role, "sts", "get-caller-identity"));
         Assert.Equal("An error occurred (ExpiredToken) when calling the ListRoles operation: The security token included in the request is expired",
@@ -55,6 +54,6 @@ public class StsExpiryCliTests(ShiftedClockCliFixture aws) : IClassFixture<Shift
         // A fresh session works again.
         var renewed = IamStsCliFixture.SessionOf(await aws.Ok(temp, "sts", "assume-role", "--role-arn", Arn("role/short"), "--role-session-name", "again"));
         Assert.Equal(IamStsCliFixture.AssumedRoleArn("short", "again"), (await aws.Ok(renewed, "sts", "get-caller-identity")).GetProperty("Arn").GetString());
-        aws.Clock.Offset = TimeSpan.Zero;
+        aws.ShiftedClock.Offset = TimeSpan.Zero;
     }
 }

@@ -102,7 +102,7 @@ public class W1BastionTests(EksCliFixture aws) : IClassFixture<EksCliFixture>
         Assert.True(verifier.TryVerify(token, "my-cluster", SecretFromIam, out var verified, out var error), error?.Message);
         Assert.True(verified.Request.IsLocalEndpoint);
         Assert.InRange(verified.Request.Date, before.AddSeconds(-5), DateTimeOffset.UtcNow.AddSeconds(5));
-        Assert.True(aws.Iam.TryResolve(verified.Signature.AccessKeyId, out var signer));
+        Assert.True(aws.TryResolve(verified.Signature.AccessKeyId, out var signer));
         Assert.Equal(AssumedRoleArn, signer.Caller.Arn);
 
         Assert.False(verifier.TryVerify(token, "other-cluster", SecretFromIam, out _, out var wrongCluster));
@@ -112,7 +112,7 @@ public class W1BastionTests(EksCliFixture aws) : IClassFixture<EksCliFixture>
 
     /// <summary>The secret STS would check a presigned request with: the key's, when the session token matches.</summary>
     private SigV4Secret SecretFromIam(SigV4Request request) =>
-        aws.Iam.TryResolve(request.AccessKeyId, out var resolved) && resolved.Active && resolved.SessionToken == request.SessionToken
+        aws.TryResolve(request.AccessKeyId, out var resolved) && resolved.Active && resolved.SessionToken == request.SessionToken
             ? resolved.SecretAccessKey
             : null;
 

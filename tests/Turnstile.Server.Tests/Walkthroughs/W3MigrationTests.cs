@@ -19,20 +19,10 @@ public class W3MigrationTests(EksCliFixture aws) : IClassFixture<EksCliFixture>
         var ops = await aws.CreateUser("w3-ops");
         await aws.CreateCluster("w3");
         // The rows a `kubectl edit configmap -n kube-system aws-auth` would have written (no Kubernetes front in this host).
-        var now = DateTimeOffset.UtcNow;
-        aws.Eks.UpdateClusterObjects("w3", objects => objects with
+        await aws.WriteAwsAuth("w3", new Dictionary<string, string>
         {
-            AwsAuth = new AwsAuthConfigMap
-            {
-                Data = new Dictionary<string, string>
-                {
-                    ["mapRoles"] = $"- rolearn: {bastion}\n  username: bastion\n  groups:\n  - system:masters\n",
-                    ["mapUsers"] = $"- userarn: {ops}\n  username: ops-user\n  groups:\n  - ops-viewers\n",
-                },
-                Uid = Guid.NewGuid().ToString(),
-                CreatedAt = now,
-                ModifiedAt = now,
-            },
+            ["mapRoles"] = $"- rolearn: {bastion}\n  username: bastion\n  groups:\n  - system:masters\n",
+            ["mapUsers"] = $"- userarn: {ops}\n  username: ops-user\n  groups:\n  - ops-viewers\n",
         });
 
         // 1. CONFIG_MAP: access entries are not enabled.
@@ -50,7 +40,7 @@ public class W3MigrationTests(EksCliFixture aws) : IClassFixture<EksCliFixture>
         Assert.Equal("ACTIVE", cluster.GetProperty("status").GetString());
         Assert.Equal("API_AND_CONFIG_MAP", cluster.GetProperty("accessConfig").GetProperty("authenticationMode").GetString());
         // The ConfigMap is still there and still read.
-        Assert.Equal(2, aws.Eks.GetClusterObjects("w3")!.AwsAuth!.Data.Count);
+        Assert.Equal(2, (await aws.AwsAuthData("w3"))!.Count);
 
         // 3. One entry per row. system:masters is not a group entries may carry; the cluster admin policy stands in for it.
         Assert.Equal(Error("InvalidParameterException", "CreateAccessEntry", "The kubernetes group name system:masters is invalid, it cannot start with system:"),

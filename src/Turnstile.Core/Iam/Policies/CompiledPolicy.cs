@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Turnstile.Core.Iam.Policies;
 
 /// <summary>Where a policy came from, as SimulatePrincipalPolicy's <c>SourcePolicyType</c> names it.</summary>
@@ -56,26 +54,4 @@ public sealed class CompiledPolicy
         new(PolicyParser.ParseOrThrow(json, kind, options), source, sourceType);
 
     public override string ToString() => $"{Source} ({Document.Statements.Count} statements)";
-}
-
-/// <summary>
-/// Thread-safe cache of compiled policies keyed by their text, kind and source, so stored documents are parsed
-/// once rather than on every request. Bounded: when full it starts over, which only costs recompilation.
-/// </summary>
-public sealed class CompiledPolicyCache(int capacity = 4096)
-{
-    private readonly ConcurrentDictionary<(PolicyKind Kind, string Source, PolicySourceType SourceType, string Json), CompiledPolicy> _entries = new();
-
-    public int Count => _entries.Count;
-
-    public CompiledPolicy GetOrCompile(string json, PolicyKind kind, string source, PolicySourceType sourceType = PolicySourceType.None)
-    {
-        var key = (kind, source, sourceType, json);
-        if (_entries.TryGetValue(key, out var cached)) return cached;
-        var compiled = CompiledPolicy.Parse(json, kind, source, sourceType);
-        if (_entries.Count >= capacity) _entries.Clear();
-        return _entries.GetOrAdd(key, compiled);
-    }
-
-    public void Clear() => _entries.Clear();
 }

@@ -196,16 +196,5 @@ public class PolicyEvaluatorTests
         Assert.Contains("implicit deny", PolicyEvaluator.Evaluate(Request("eks:CreateCluster"), policy).Explain(Request("eks:CreateCluster")));
     }
 
-    [Fact]
-    public void Compiled_policy_cache_reuses_entries()
-    {
-        var cache = new CompiledPolicyCache();
-        var json = J(ReadEks);
-        var first = cache.GetOrCompile(json, PolicyKind.Identity, "a");
-        Assert.Same(first, cache.GetOrCompile(json, PolicyKind.Identity, "a"));
-        Assert.NotSame(first, cache.GetOrCompile(json, PolicyKind.Identity, "b"));
-        Assert.Throws<PolicyDocumentException>(() => cache.GetOrCompile("{}", PolicyKind.Identity, "bad"));
-    }
-
     internal static AwsManagedPolicy Managed(string name) => AwsManagedPolicies.TryGet(name, out var policy) ? policy : throw new KeyNotFoundException(name);
 }
