@@ -48,7 +48,7 @@ public static class SnapshotReader
     {
         var state = new SnapshotReadState();
         foreach (var file in files) ReadFile(file, state);
-        if (!state.HasInput)
+        if (!state.HasInput && !state.Messages.Any(m => m.Level == SnapshotMessageLevel.Error))
             state.Error(SnapshotReadState.Whole, "nothing here describes a cluster: no Kubernetes objects, `aws eks` output or SnapshotContext");
         return new Snapshot(state.Build(), state.Messages);
     }

@@ -73,6 +73,9 @@ public static partial class CommandLineRunner
 /// <summary>The one line that explains a failed parse, in the order a user would want to fix things.</summary>
 internal static class ParseErrorText
 {
+    /// <summary>The name users type (the root command's own name is the host executable's, e.g. <c>dotnet</c>'s when run in-process).</summary>
+    private const string ProgramName = "turnstile";
+
     public static string Describe(RootCommand root, ParseResult result)
     {
         var command = result.CommandResult.Command;
@@ -91,12 +94,12 @@ internal static class ParseErrorText
         {
             var token = result.UnmatchedTokens[0];
             return command == root
-                ? $"unknown command '{token}'; the commands are {string.Join(", ", root.Subcommands.Select(c => c.Name))} (see '{root.Name} --help')"
+                ? $"unknown command '{token}'; the commands are {string.Join(", ", root.Subcommands.Select(c => c.Name))} (see '{ProgramName} --help')"
                 : $"unexpected argument '{token}' for {path} {help}";
         }
         var first = result.Errors[0];
         if (command == root && first.SymbolResult is CommandResult { Command: RootCommand })
-            return $"a command is required: {string.Join(", ", root.Subcommands.Select(c => c.Name))} (see '{root.Name} --help')";
+            return $"a command is required: {string.Join(", ", root.Subcommands.Select(c => c.Name))} (see '{ProgramName} --help')";
         return first.SymbolResult is OptionResult option
             ? $"{OptionText(option)} {help}"
             : $"{CommandLineRunner.OneLine(first.Message)} {help}";
@@ -153,7 +156,7 @@ internal static class ParseErrorText
     {
         var names = new List<string>();
         for (SymbolResult? r = command; r is CommandResult c; r = c.Parent)
-            names.Insert(0, c.Command is RootCommand root ? root.Name : c.Command.Name);
+            names.Insert(0, c.Command is RootCommand ? ProgramName : c.Command.Name);
         return names;
     }
 }

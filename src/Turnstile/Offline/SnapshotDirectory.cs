@@ -80,6 +80,7 @@ public static class SnapshotDirectory
 
     private static string ReadText(string path)
     {
+        if (new FileInfo(path).Length > MaxFileBytes) throw TooLarge();
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         // The length may be unknown or wrong (procfs), so the read itself stops past the limit.
         var buffer = new MemoryStream();
@@ -88,8 +89,7 @@ public static class SnapshotDirectory
         while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
         {
             buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxFileBytes)
-                throw new FileTooLargeException($"is larger than {MaxFileBytes / (1024 * 1024)} MiB, the limit for one snapshot file; split the export (e.g. one file per kind)");
+            if (buffer.Length > MaxFileBytes) throw TooLarge();
         }
         var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
         return bytes switch
@@ -100,6 +100,9 @@ public static class SnapshotDirectory
             _ => StrictUtf8.GetString(bytes),
         };
     }
+
+    private static FileTooLargeException TooLarge() =>
+        new($"is larger than {MaxFileBytes / (1024 * 1024)} MiB, the limit for one snapshot file; split the export (e.g. one file per kind)");
 
     private sealed class FileTooLargeException(string message) : Exception(message);
 }
