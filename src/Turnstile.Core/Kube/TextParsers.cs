@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Turnstile.Core.Text;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
@@ -29,7 +30,7 @@ public static class TextLimits
 
 /// <summary>
 /// Wraps a YamlDotNet parser and fails with a <see cref="YamlException"/> as soon as lists and objects nest deeper
-/// than <see cref="TextLimits.MaxDepth"/>. YamlDotNet's own parser is iterative; what it feeds (its representation
+/// than <see cref="TextLimits.MaxDepth"/>, or when the parser fails in any other way. YamlDotNet's own parser is iterative; what it feeds (its representation
 /// model, our tree builder) recurses per level, so the limit must hold before they see the events.
 /// </summary>
 internal sealed class DepthLimitedParser(IParser inner) : IParser
@@ -40,7 +41,16 @@ internal sealed class DepthLimitedParser(IParser inner) : IParser
 
     public bool MoveNext()
     {
-        if (!inner.MoveNext()) return false;
+        try
+        {
+            if (!inner.MoveNext()) return false;
+        }
+        catch (Exception e) when (e is not YamlException)
+        {
+            // YamlDotNet reports some malformed input with other exceptions (e.g. a bad surrogate escape, a stray token).
+            var at = inner.Current?.End ?? Mark.Empty;
+            throw new YamlException(at, at, e.Message, e);
+        }
         switch (inner.Current)
         {
             case SequenceStart or MappingStart when ++_depth > TextLimits.MaxDepth:
@@ -246,13 +256,15 @@ internal static class JsonTextParser
     public static List<KNode?> Parse(string text)
     {
         var bytes = Encoding.UTF8.GetBytes(text.TrimStart('\uFEFF'));
-        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions
+        var options = new JsonReaderOptions
         {
             MaxDepth = TextLimits.MaxDepth,
             AllowMultipleValues = true,
             AllowTrailingCommas = false,
             CommentHandling = JsonCommentHandling.Disallow,
-        });
+        };
+        if (StrictJson.Problem(bytes, options) is { } problem) throw new SyntaxError(1, 0, problem);
+        var reader = new Utf8JsonReader(bytes, options);
         var documents = new List<KNode?>();
         try
         {

@@ -81,6 +81,13 @@ internal static class AwsAuthParser
             Drop($"yaml: line {e.Start.Line}: {e.InnerException?.Message ?? e.Message}");
             return null;
         }
+        catch (ArgumentException e)
+        {
+            // YamlDotNet's representation model refuses some event sequences its parser lets through this way.
+            Drop($"yaml: {e.Message}");
+            return null;
+        }
+
         switch (root)
         {
             case null:

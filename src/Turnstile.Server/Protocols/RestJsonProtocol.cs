@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Turnstile.Aws;
+using Turnstile.Core.Text;
 using Turnstile.Server.Model;
 
 namespace Turnstile.Server.Protocols;
@@ -182,12 +183,10 @@ internal static class RestJsonProtocol
     {
         try
         {
-            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = MaxBodyDepth });
-            while (reader.Read())
-                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName) reader.GetString();
+            if (StrictJson.Problem(body, new JsonReaderOptions { MaxDepth = MaxBodyDepth }) is { } problem) throw new JsonException(problem);
             return JsonNode.Parse(body, documentOptions: DocumentOptions);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        catch (JsonException e)
         {
             throw WireErrors.MalformedRequest(WireProtocol.RestJson, "Could not parse request body into json: " + e.Message);
         }

@@ -45,14 +45,14 @@ public static partial class CommandLineRunner
             }
             if (result.Errors.Count > 0)
             {
-                error.WriteLine("error: " + ParseErrorText.Describe(root, result));
+                error.WriteLine("error: " + OneLine(ParseErrorText.Describe(root, result)));
                 return ExitCodes.BadInput;
             }
             return result.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (UsageException e)
         {
-            error.WriteLine("error: " + e.Message);
+            error.WriteLine("error: " + OneLine(e.Message));
             return ExitCodes.BadInput;
         }
         catch (Exception e)
@@ -65,6 +65,22 @@ public static partial class CommandLineRunner
 
     /// <summary>Folds a multi-line message (System.CommandLine lists allowed values one per line) onto one line.</summary>
     internal static string OneLine(string message) => LineBreaks().Replace(message.Trim(), " ");
+
+    /// <summary>A user's token as it can be shown inside a one-line message: control characters escaped.</summary>
+    internal static string Printable(string token)
+    {
+        var sb = new System.Text.StringBuilder(token.Length);
+        foreach (var c in token)
+            sb.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when char.IsControl(c) => $"\\x{(int)c:x2}",
+                _ => c.ToString(),
+            });
+        return sb.ToString();
+    }
 
     [GeneratedRegex(@"\s*[\r\n]+\s*")]
     private static partial Regex LineBreaks();
@@ -84,7 +100,7 @@ internal static class ParseErrorText
 
         if (UnknownOptions(result).FirstOrDefault() is { } unknown)
         {
-            var name = unknown.Split('=', 2)[0];
+            var name = CommandLineRunner.Printable(unknown.Split('=', 2)[0]);
             var owners = CommandsWithOption(root, name).Where(c => c != command).Select(c => c.Name).ToArray();
             return owners.Length > 0
                 ? $"{path} has no option {name}; {name} belongs to {string.Join(", ", owners)} {help}"
@@ -92,7 +108,7 @@ internal static class ParseErrorText
         }
         if (result.UnmatchedTokens.Count > 0)
         {
-            var token = result.UnmatchedTokens[0];
+            var token = CommandLineRunner.Printable(result.UnmatchedTokens[0]);
             return command == root
                 ? $"unknown command '{token}'; the commands are {string.Join(", ", root.Subcommands.Select(c => c.Name))} (see '{ProgramName} --help')"
                 : $"unexpected argument '{token}' for {path} {help}";
@@ -112,7 +128,7 @@ internal static class ParseErrorText
         var message = option.Errors.FirstOrDefault()?.Message ?? "";
         if (option.Tokens.Count == 0) return $"{name} needs a value";
         if (message.StartsWith("Cannot parse argument", StringComparison.Ordinal))
-            return $"{name}: '{option.Tokens[^1].Value}' is not a valid {TypeName(option.Option.ValueType)}";
+            return $"{name}: '{CommandLineRunner.Printable(option.Tokens[^1].Value)}' is not a valid {TypeName(option.Option.ValueType)}";
         return message.Contains(name, StringComparison.Ordinal) ? CommandLineRunner.OneLine(message) : $"{name}: {CommandLineRunner.OneLine(message)}";
     }
 
