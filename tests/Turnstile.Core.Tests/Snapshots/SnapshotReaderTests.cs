@@ -176,6 +176,23 @@ public class SnapshotReaderTests
         Assert.EndsWith($"EKS drops the whole {section} section, so none of its rows map anyone", warning.ToString());
     }
 
+    /// <summary>Found by the fuzzer: YamlDotNet reports a bad surrogate escape with an ArgumentOutOfRangeException.</summary>
+    [Theory]
+    [InlineData("a: \"\\udc00x\"\n")]
+    [InlineData("a: \"\\ud800\"\n")]
+    public void Bad_escapes_in_yaml_are_parse_errors(string yaml)
+    {
+        Assert.StartsWith("bad.yaml: error: cannot be parsed as YAML or JSON", OnlyError(Read(("bad.yaml", yaml))));
+    }
+
+    /// <summary>Found by the fuzzer: System.Text.Json decodes strings lazily, so a lone surrogate escape threw on read.</summary>
+    [Fact]
+    public void Lone_surrogate_escapes_in_json_are_parse_errors()
+    {
+        Assert.StartsWith("bad.json: error: cannot be parsed as YAML or JSON",
+            OnlyError(Read(("bad.json", """{"cluster":{"name":"\ud800"}}"""))));
+    }
+
     [Fact]
     public void A_section_nested_too_deep_is_dropped_not_a_crash()
     {

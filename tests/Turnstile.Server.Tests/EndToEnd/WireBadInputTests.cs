@@ -96,6 +96,11 @@ public class WireBadInputTests(RealServicesHost host) : IClassFixture<RealServic
             await IamFails($"Action=CreateRole&{Iam}&RoleName=broken&AssumeRolePolicyDocument={Form("""{"Version":"2012-10-17","Statement":"sts:AssumeRole"}""")}"));
         Assert.Equal(syntax,
             await IamFails($"Action=PutUserPolicy&{Iam}&UserName=admin&PolicyName=inline&PolicyDocument={Form("not json")}"));
+        // Found by the fuzzer: a lone surrogate escape passed the JSON parse and threw when read (500 ServiceFailure).
+        Assert.Equal(syntax,
+            await IamFails($"Action=CreatePolicy&{Iam}&PolicyName=broken&PolicyDocument={Form("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"\udfff\ud800","Resource":"*"}]}""")}"));
+        Assert.Equal(new WireError(HttpStatusCode.BadRequest, "MalformedPolicyDocument", "This policy contains invalid Json", "Sender"),
+            await IamFails($"Action=CreateRole&{Iam}&RoleName=broken&AssumeRolePolicyDocument={Form("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"\ud800"},"Action":"sts:AssumeRole"}]}""")}"));
 
         Assert.DoesNotContain("broken", await IamOk($"Action=ListPolicies&{Iam}&Scope=Local"));
         Assert.Equal("NoSuchEntity", (await IamFails($"Action=GetRole&{Iam}&RoleName=broken")).Code);

@@ -39,6 +39,14 @@ public class HardeningTests
     [InlineData("error: unexpected argument 'maybe' for turnstile serve (see 'turnstile serve --help')", "serve", "--latency", "maybe")]
     public void Parse_errors_are_one_line_with_exit_2(string expected, params string[] args) => AssertOneLineError(Cli(args), expected);
 
+    /// <summary>Found by the fuzzer: a token with a newline made the "one line" two.</summary>
+    [Fact]
+    public void Control_characters_in_tokens_are_escaped()
+    {
+        AssertOneLineError(Cli("whoami", "--bo\ngus"), "error: unknown option --bo\\ngus for turnstile whoami (see 'turnstile whoami --help')");
+        AssertOneLineError(Cli("bo\tgus"), "error: unknown command 'bo\\tgus'; the commands are can-i, whoami, explain, serve, env (see 'turnstile --help')");
+    }
+
     [Theory]
     [InlineData("arn:aws:iam::1234:user/x", "error: --as-arn: invalid ARN arn:aws:iam::1234:user/x: account '1234' is not a 12-digit AWS account id")]
     [InlineData("arn:aws:iam::111122223333:user/", "error: --as-arn: invalid ARN arn:aws:iam::111122223333:user/: the user name is empty")]
