@@ -17,8 +17,22 @@ public readonly record struct AccessPolicyDecision(AssociatedAccessPolicy? Assoc
 /// EKS's authorizer after RBAC: allows when any associated policy whose scope covers the request's namespace
 /// has a rule that matches (same rule semantics as RBAC). It only ever allows or passes.
 /// </summary>
-public static class AccessPolicyAuthorizer
+public sealed class AccessPolicyAuthorizer : IAuthorizer
 {
+    public static AccessPolicyAuthorizer Instance { get; } = new();
+
+    private AccessPolicyAuthorizer()
+    {
+    }
+
+    public AuthorizerStage Stage => AuthorizerStage.AccessPolicy;
+
+    public AuthorizerAnswer Authorize(in AuthorizationInput input)
+    {
+        var decision = Authorize(input.AccessPolicies, input.Request);
+        return new AuthorizerAnswer(decision.Allowed ? Decision.Allow : Decision.NoOpinion, AccessPolicy: decision);
+    }
+
     public static AccessPolicyDecision Authorize(IReadOnlyList<AssociatedAccessPolicy> associations, RequestAttributes request)
     {
         for (var i = 0; i < associations.Count; i++)

@@ -8,7 +8,7 @@ namespace Turnstile.Core.Rbac;
 /// group names their subjects name, so one decision looks only at the bindings that can apply; the answer
 /// is the same as the linear walk (<see cref="AuthorizeByScan"/>) with bindings visited in name order.
 /// </summary>
-public sealed class RbacAuthorizer
+public sealed class RbacAuthorizer : IAuthorizer
 {
     private static readonly ResolvedBinding[] None = [];
 
@@ -40,6 +40,14 @@ public sealed class RbacAuthorizer
     public IReadOnlyList<ResolvedBinding> RoleBindingsIn(string ns) => _roleBindingsByNamespace.GetValueOrDefault(ns) ?? None;
 
     public IEnumerable<ResolvedBinding> AllBindings => _clusterBindings.Concat(_roleBindingsByNamespace.Values.SelectMany(b => b));
+
+    public AuthorizerStage Stage => AuthorizerStage.Rbac;
+
+    public AuthorizerAnswer Authorize(in AuthorizationInput input)
+    {
+        var decision = Authorize(input.User, input.Request);
+        return new AuthorizerAnswer(decision.Allowed ? Decision.Allow : Decision.NoOpinion, decision);
+    }
 
     public RbacDecision Authorize(KubeUser user, RequestAttributes request)
     {
