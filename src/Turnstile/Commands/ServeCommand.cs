@@ -52,7 +52,7 @@ public static class ServeCommand
         // Reads only what was given: a command validator that reads an option whose value did not parse throws.
         command.Validators.Add(result =>
         {
-            if (result.GetResult(inMemory) is not null && result.GetResult(data) is not null)
+            if (result.GetResult(inMemory) is { Implicit: false } && result.GetResult(data) is { Implicit: false })
                 result.AddError("--data and --in-memory cannot be used together");
         });
 
