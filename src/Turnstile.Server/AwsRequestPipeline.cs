@@ -119,6 +119,12 @@ internal sealed class AwsRequestPipeline
                 throw WireErrors.BodyTooLarge(ProtocolOf(binding, http), _maxBodyBytes);
             }
 
+            if (HasSeveralAuthorizations(request.Headers))
+            {
+                binding = GuessBinding(http, null);
+                throw WireErrors.MultipleAuthorizationHeaders(ProtocolOf(binding, http));
+            }
+
             if (!_verifier.TryParse(http, out var parsed, out var sigError))
             {
                 if (sigError.Code == SigV4ErrorCodes.MissingAuthenticationToken && LooksLikeQuery(http))
@@ -339,6 +345,22 @@ internal sealed class AwsRequestPipeline
         if (credential is null) return null;
         var parts = credential.Split('/');
         return parts.Length == 5 ? parts[3] : null;
+    }
+
+    /// <summary>
+    /// Two <c>Authorization</c> header lines, or one that holds two signatures (what a proxy or client makes of two
+    /// lines when it joins them with a comma).
+    /// </summary>
+    private static bool HasSeveralAuthorizations(IReadOnlyList<HttpHeader> headers)
+    {
+        var signatures = 0;
+        foreach (var header in headers)
+        {
+            if (!string.Equals(header.Name, "Authorization", StringComparison.OrdinalIgnoreCase)) continue;
+            var value = header.Value.AsSpan();
+            signatures += Math.Max(1, value.Count("AWS4-HMAC-SHA256"));
+        }
+        return signatures > 1;
     }
 
     private static bool LooksLikeQuery(SigV4HttpRequest http)

@@ -265,10 +265,14 @@ public sealed partial class EksService
         return (cluster, entry);
     }
 
-    /// <summary>Access entries name IAM users and roles; session (assumed-role), federated and root ARNs are refused.</summary>
+    /// <summary>
+    /// Access entries name IAM users and roles that could exist: session (assumed-role), federated and root ARNs are
+    /// refused, and so are accounts that are not 12 digits, empty or invalid names and wildcards.
+    /// </summary>
     private static PrincipalArn ParsePrincipal(string principalArn, string cluster)
     {
-        if (PrincipalArn.TryParse(principalArn, out var principal, out _) && principal.Type is PrincipalType.User or PrincipalType.Role)
+        if (PrincipalArn.TryParse(principalArn, out var principal, out _) && principal.Type is PrincipalType.User or PrincipalType.Role &&
+            IamIdentityRules.Problem(principal) is null)
             return principal;
         throw EksErrors.InvalidParameterError("The principalArn parameter format is not valid", cluster);
     }

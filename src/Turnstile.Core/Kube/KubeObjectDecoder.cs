@@ -13,23 +13,29 @@ public static class KubeObjectDecoder
     public static IReadOnlyList<KubeDocument> DecodeDocuments(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        List<KNode?> roots;
+        var roots = ParseDocuments(text);
+        var result = new List<KubeDocument>();
+        for (var i = 0; i < roots.Count; i++)
+            if (roots[i] is { } root) DecodeDocument(root, i + 1, result);
+        return result;
+    }
+
+    /// <summary>One tree per YAML/JSON document of <paramref name="text"/>, null for an empty one.</summary>
+    internal static List<KNode?> ParseDocuments(string text)
+    {
         try
         {
-            roots = ParseText(text);
+            return JsonTextParser.LooksLikeJson(text) ? JsonTextParser.Parse(text) : YamlTextParser.Parse(text);
         }
         catch (SyntaxError e)
         {
             throw new KubeDecodeException(e.DocumentNumber, null, e.Line, "", "invalid syntax: " + e.Message);
         }
-
-        var result = new List<KubeDocument>();
-        for (var i = 0; i < roots.Count; i++)
-        {
-            if (roots[i] is { } root) new DocumentReader(i + 1).ReadTopLevel(root, result);
-        }
-        return result;
     }
+
+    /// <summary>Decodes the object (or the items of the List) of one parsed document into <paramref name="output"/>.</summary>
+    internal static void DecodeDocument(KNode root, int documentNumber, List<KubeDocument> output) =>
+        new DocumentReader(documentNumber).ReadTopLevel(root, output);
 
     /// <summary>Decodes a text that must hold exactly one object of type <typeparamref name="T"/>.</summary>
     public static T DecodeSingle<T>(string text) where T : class
@@ -40,9 +46,6 @@ public static class KubeObjectDecoder
         return docs[0].As<T>() ?? throw new KubeDecodeException(docs[0].DocumentNumber, docs[0].ItemIndex, 0, "",
             $"expected a {typeof(T).Name}, found {docs[0].ApiVersion} {docs[0].Kind}");
     }
-
-    private static List<KNode?> ParseText(string text) =>
-        JsonTextParser.LooksLikeJson(text) ? JsonTextParser.Parse(text) : YamlTextParser.Parse(text);
 
     private sealed class DocumentReader(int documentNumber)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Turnstile.Core.Text;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
@@ -14,6 +15,54 @@ internal sealed class SyntaxError(int documentNumber, int line, string reason) :
     public int Line { get; } = line;
 }
 
+/// <summary>
+/// Limits every YAML and JSON reader applies, so hostile input is a parse error and never a stack overflow or a
+/// runaway expansion: nesting depth, and the number of nodes YAML aliases may add (the "billion laughs" attack).
+/// </summary>
+public static class TextLimits
+{
+    /// <summary>Deepest nesting of lists and objects accepted (kubectl output stays far below it).</summary>
+    public const int MaxDepth = 256;
+
+    /// <summary>Most nodes that alias references may add to one YAML document.</summary>
+    public const int MaxAliasedNodes = 1_000_000;
+}
+
+/// <summary>
+/// Wraps a YamlDotNet parser and fails with a <see cref="YamlException"/> as soon as lists and objects nest deeper
+/// than <see cref="TextLimits.MaxDepth"/>, or when the parser fails in any other way. YamlDotNet's own parser is iterative; what it feeds (its representation
+/// model, our tree builder) recurses per level, so the limit must hold before they see the events.
+/// </summary>
+internal sealed class DepthLimitedParser(IParser inner) : IParser
+{
+    private int _depth;
+
+    public ParsingEvent? Current => inner.Current;
+
+    public bool MoveNext()
+    {
+        try
+        {
+            if (!inner.MoveNext()) return false;
+        }
+        catch (Exception e) when (e is not YamlException)
+        {
+            // YamlDotNet reports some malformed input with other exceptions (e.g. a bad surrogate escape, a stray token).
+            var at = inner.Current?.End ?? Mark.Empty;
+            throw new YamlException(at, at, e.Message, e);
+        }
+        switch (inner.Current)
+        {
+            case SequenceStart or MappingStart when ++_depth > TextLimits.MaxDepth:
+                throw new YamlException(inner.Current.Start, inner.Current.End, $"exceeded max depth of {TextLimits.MaxDepth}");
+            case SequenceEnd or MappingEnd:
+                _depth--;
+                break;
+        }
+        return true;
+    }
+}
+
 /// <summary>Parses YAML (one or more <c>---</c>-separated documents) into <see cref="KNode"/> trees.</summary>
 internal static partial class YamlTextParser
 {
@@ -21,16 +70,15 @@ internal static partial class YamlTextParser
     public static List<KNode?> Parse(string text)
     {
         var documents = new List<KNode?>();
-        var parser = new Parser(new StringReader(text));
-        var anchors = new Dictionary<string, KNode>();
+        var parser = new DepthLimitedParser(new Parser(new StringReader(text)));
         try
         {
             parser.Consume<StreamStart>();
             while (parser.TryConsume<DocumentStart>(out _))
             {
-                anchors.Clear();
+                var builder = new TreeBuilder(parser);
                 KNode? root = null;
-                if (!parser.Accept<DocumentEnd>(out _)) root = ReadNode(parser, anchors);
+                if (!parser.Accept<DocumentEnd>(out _)) root = builder.ReadNode();
                 parser.Consume<DocumentEnd>();
                 documents.Add(root is KScalar { Kind: ScalarKind.Null } ? null : root);
             }
@@ -39,10 +87,6 @@ internal static partial class YamlTextParser
         catch (YamlException ex)
         {
             throw new SyntaxError(documents.Count + 1, (int)ex.Start.Line, CleanMessage(ex));
-        }
-        catch (SyntaxError)
-        {
-            throw;
         }
         return documents;
 
@@ -54,58 +98,81 @@ internal static partial class YamlTextParser
         }
     }
 
-    private static KNode ReadNode(IParser parser, Dictionary<string, KNode> anchors)
+    /// <summary>
+    /// Builds one document's tree. An anchor is usable only once its node is complete, so an alias can never refer
+    /// to a node that contains it (no cycles); the nodes aliases add are counted against
+    /// <see cref="TextLimits.MaxAliasedNodes"/>.
+    /// </summary>
+    private sealed class TreeBuilder(IParser parser)
     {
-        var ev = parser.Consume<ParsingEvent>();
-        var line = (int)ev.Start.Line;
-        switch (ev)
+        private readonly Dictionary<string, (KNode Node, long Size)> _anchors = new(StringComparer.Ordinal);
+        private long _expanded; // nodes read so far, counting an alias as the size of the node it repeats
+        private long _aliased;
+
+        public KNode ReadNode()
         {
-            case AnchorAlias alias:
-                if (!anchors.TryGetValue(alias.Value.Value, out var target))
-                    throw new YamlException(ev.Start, ev.End, $"unknown anchor '{alias.Value.Value}'");
-                return target;
-
-            case Scalar scalar:
+            var ev = parser.Consume<ParsingEvent>();
+            var line = (int)ev.Start.Line;
+            var first = _expanded;
+            switch (ev)
             {
-                var node = ResolveScalar(scalar, line);
-                Remember(scalar.Anchor, node);
-                return node;
-            }
-
-            case SequenceStart start:
-            {
-                var seq = new KSeq { Line = line };
-                Remember(start.Anchor, seq);
-                while (!parser.TryConsume<SequenceEnd>(out _)) seq.Items.Add(ReadNode(parser, anchors));
-                return seq;
-            }
-
-            case MappingStart start:
-            {
-                var map = new KMap { Line = line };
-                Remember(start.Anchor, map);
-                var seen = new HashSet<string>(StringComparer.Ordinal);
-                while (!parser.TryConsume<MappingEnd>(out _))
+                case AnchorAlias alias:
                 {
-                    var keyStart = parser.Current!.Start;
-                    var keyNode = ReadNode(parser, anchors);
-                    if (keyNode is not KScalar key)
-                        throw new YamlException(keyStart, keyStart, "mapping keys must be scalars");
-                    var value = ReadNode(parser, anchors);
-                    if (!seen.Add(key.Value))
-                        throw new YamlException(keyStart, keyStart, $"duplicate key \"{key.Value}\"");
-                    map.Entries.Add(new(key.Value, value));
+                    if (!_anchors.TryGetValue(alias.Value.Value, out var target))
+                        throw new YamlException(ev.Start, ev.End, $"unknown anchor '{alias.Value.Value}'");
+                    _aliased += target.Size;
+                    _expanded += target.Size;
+                    if (_aliased > TextLimits.MaxAliasedNodes)
+                        throw new YamlException(ev.Start, ev.End, "document contains excessive aliasing");
+                    return target.Node;
                 }
-                return map;
-            }
 
-            default:
-                throw new YamlException(ev.Start, ev.End, $"unexpected YAML event {ev.GetType().Name}");
+                case Scalar scalar:
+                {
+                    _expanded++;
+                    var node = ResolveScalar(scalar, line);
+                    Remember(scalar.Anchor, node, first);
+                    return node;
+                }
+
+                case SequenceStart start:
+                {
+                    _expanded++;
+                    var seq = new KSeq { Line = line };
+                    while (!parser.TryConsume<SequenceEnd>(out _)) seq.Items.Add(ReadNode());
+                    Remember(start.Anchor, seq, first);
+                    return seq;
+                }
+
+                case MappingStart start:
+                {
+                    _expanded++;
+                    var map = new KMap { Line = line };
+                    var seen = new HashSet<string>(StringComparer.Ordinal);
+                    while (!parser.TryConsume<MappingEnd>(out _))
+                    {
+                        var keyStart = parser.Current!.Start;
+                        var keyNode = ReadNode();
+                        if (keyNode is not KScalar key)
+                            throw new YamlException(keyStart, keyStart, "mapping keys must be scalars");
+                        var value = ReadNode();
+                        if (!seen.Add(key.Value))
+                            throw new YamlException(keyStart, keyStart, $"duplicate key \"{key.Value}\"");
+                        map.Entries.Add(new(key.Value, value));
+                    }
+                    Remember(start.Anchor, map, first);
+                    return map;
+                }
+
+                default:
+                    throw new YamlException(ev.Start, ev.End, $"unexpected YAML event {ev.GetType().Name}");
+            }
         }
 
-        void Remember(AnchorName anchor, KNode node)
+        /// <summary>Makes a complete node available to aliases, with its size (its own nodes and what its aliases added).</summary>
+        private void Remember(AnchorName anchor, KNode node, long firstNode)
         {
-            if (!anchor.IsEmpty) anchors[anchor.Value] = node;
+            if (!anchor.IsEmpty) _anchors[anchor.Value] = (node, _expanded - firstNode);
         }
     }
 
@@ -189,12 +256,15 @@ internal static class JsonTextParser
     public static List<KNode?> Parse(string text)
     {
         var bytes = Encoding.UTF8.GetBytes(text.TrimStart('\uFEFF'));
-        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions
+        var options = new JsonReaderOptions
         {
+            MaxDepth = TextLimits.MaxDepth,
             AllowMultipleValues = true,
             AllowTrailingCommas = false,
             CommentHandling = JsonCommentHandling.Disallow,
-        });
+        };
+        if (StrictJson.Problem(bytes, options) is { } problem) throw new SyntaxError(1, 0, problem);
+        var reader = new Utf8JsonReader(bytes, options);
         var documents = new List<KNode?>();
         try
         {

@@ -18,6 +18,9 @@ public sealed record RoleMapping(int Index, string? RoleArn, SsoRoleSelector? Ss
         : $"arn:{(Sso.Partition.Length == 0 ? "aws" : "")}:iam::{Sso.AccountId}:role/awsreservedsso_{Sso.PermissionSetName}_*".ToLowerInvariant();
 }
 
+/// <summary>An aws-auth section (<c>mapRoles</c>, <c>mapUsers</c>, <c>mapAccounts</c>) dropped whole, and why.</summary>
+public sealed record DroppedSection(string Section, string Reason);
+
 /// <summary>One <c>mapUsers</c> row.</summary>
 public sealed record UserMapping(int Index, string UserArn, string Username, IReadOnlyList<string> Groups);
 
@@ -37,6 +40,9 @@ public sealed record AwsAuthConfig(
     public const string MapAccountsKey = "mapAccounts";
 
     public static AwsAuthConfig Empty { get; } = new([], [], [], []);
+
+    /// <summary>Sections that did not parse as a YAML list and so map nobody at all (the authenticator drops them whole).</summary>
+    public IReadOnlyList<DroppedSection> DroppedSections { get; init; } = [];
 
     /// <summary>The authenticator's aggregated log line, or null when the ConfigMap parsed cleanly.</summary>
     public string? ErrorSummary => Errors.Count == 0 ? null : $"error parsing config map: [{string.Join(", ", Errors)}]";

@@ -1,3 +1,4 @@
+using Turnstile.Core.Kube;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -9,12 +10,13 @@ internal static class AwsAuthParser
     public static AwsAuthConfig Parse(IReadOnlyDictionary<string, string> data)
     {
         var errors = new List<string>();
+        var dropped = new List<DroppedSection>();
         var roles = new List<RoleMapping>();
         var users = new List<UserMapping>();
         var accounts = new List<string>();
 
         if (data.TryGetValue(AwsAuthConfig.MapRolesKey, out var mapRoles) && !IsBlank(mapRoles))
-            ParseRows(mapRoles, AwsAuthConfig.MapRolesKey, errors, (i, fields) =>
+            ParseRows(mapRoles, AwsAuthConfig.MapRolesKey, errors, dropped, (i, fields) =>
             {
                 var row = new RoleMapping(i, fields.Text("rolearn"), fields.Sso(), fields.Text("username") ?? "", fields.Groups());
                 if (AwsAuthValidation.Validate(row) is { } problem) errors.Add($"{AwsAuthConfig.MapRolesKey}[{i}]: {problem}");
@@ -22,7 +24,7 @@ internal static class AwsAuthParser
             });
 
         if (data.TryGetValue(AwsAuthConfig.MapUsersKey, out var mapUsers) && !IsBlank(mapUsers))
-            ParseRows(mapUsers, AwsAuthConfig.MapUsersKey, errors, (i, fields) =>
+            ParseRows(mapUsers, AwsAuthConfig.MapUsersKey, errors, dropped, (i, fields) =>
             {
                 var row = new UserMapping(i, fields.Text("userarn") ?? "", fields.Text("username") ?? "", fields.Groups());
                 if (AwsAuthValidation.Validate(row) is { } problem) errors.Add($"{AwsAuthConfig.MapUsersKey}[{i}]: {problem}");
@@ -31,7 +33,7 @@ internal static class AwsAuthParser
 
         if (data.TryGetValue(AwsAuthConfig.MapAccountsKey, out var mapAccounts) && !IsBlank(mapAccounts))
         {
-            if (LoadSequence(mapAccounts, AwsAuthConfig.MapAccountsKey, errors) is { } sequence)
+            if (LoadSequence(mapAccounts, AwsAuthConfig.MapAccountsKey, errors, dropped) is { } sequence)
                 foreach (var item in sequence)
                 {
                     if (item is YamlScalarNode scalar) accounts.Add(scalar.Value ?? "");
@@ -39,7 +41,7 @@ internal static class AwsAuthParser
                 }
         }
 
-        return new AwsAuthConfig(roles, users, accounts, errors);
+        return new AwsAuthConfig(roles, users, accounts, errors) { DroppedSections = dropped };
     }
 
     private static bool IsBlank(string value)
@@ -48,9 +50,9 @@ internal static class AwsAuthParser
         return trimmed is "" or "``" or "\"\"" or "''";
     }
 
-    private static void ParseRows(string yaml, string key, List<string> errors, Action<int, RowFields> onRow)
+    private static void ParseRows(string yaml, string key, List<string> errors, List<DroppedSection> dropped, Action<int, RowFields> onRow)
     {
-        if (LoadSequence(yaml, key, errors) is not { } sequence) return;
+        if (LoadSequence(yaml, key, errors, dropped) is not { } sequence) return;
         var index = 0;
         foreach (var item in sequence)
         {
@@ -65,20 +67,27 @@ internal static class AwsAuthParser
     }
 
     /// <summary>Loads a section; a YAML error or a non-list drops the whole section, as the authenticator does.</summary>
-    private static YamlSequenceNode? LoadSequence(string yaml, string key, List<string> errors)
+    private static YamlSequenceNode? LoadSequence(string yaml, string key, List<string> errors, List<DroppedSection> dropped)
     {
         YamlNode? root;
         try
         {
             var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
+            stream.Load(new DepthLimitedParser(new Parser(new StringReader(yaml))));
             root = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
         }
         catch (YamlException e)
         {
-            errors.Add($"{key}: yaml: line {e.Start.Line}: {e.InnerException?.Message ?? e.Message}");
+            Drop($"yaml: line {e.Start.Line}: {e.InnerException?.Message ?? e.Message}");
             return null;
         }
+        catch (ArgumentException e)
+        {
+            // YamlDotNet's representation model refuses some event sequences its parser lets through this way.
+            Drop($"yaml: {e.Message}");
+            return null;
+        }
+
         switch (root)
         {
             case null:
@@ -88,8 +97,14 @@ internal static class AwsAuthParser
             case YamlScalarNode { Value: null or "" or "null" or "~" }:
                 return null;
             default:
-                errors.Add($"{key}: expected a list, got {Describe(root)}");
+                Drop($"expected a list, got {Describe(root)}");
                 return null;
+        }
+
+        void Drop(string reason)
+        {
+            errors.Add($"{key}: {reason}");
+            dropped.Add(new DroppedSection(key, reason));
         }
     }
 

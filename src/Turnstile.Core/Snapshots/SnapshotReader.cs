@@ -1,13 +1,8 @@
-using System.Globalization;
 using Turnstile.Core.AccessPolicies;
 using Turnstile.Core.Arns;
-using Turnstile.Core.Clusters;
 using Turnstile.Core.Kube;
 using Turnstile.Core.Mapping;
 using Turnstile.Core.Rbac;
-using Turnstile.Core.Rbac.Bootstrap;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace Turnstile.Core.Snapshots;
 
@@ -16,88 +11,108 @@ namespace Turnstile.Core.Snapshots;
 /// or JSON, as <c>kubectl get -o yaml|json</c> prints them), the JSON of <c>aws eks describe-cluster</c>,
 /// <c>describe-access-entry</c> and <c>list-associated-access-policies</c>, and Turnstile's <see cref="SnapshotContext"/>.
 /// The default bootstrap RBAC policy is always present; a snapshot object of the same kind and name replaces it.
-/// Every file gets at least one message saying what it was read as, or why it could not be.
+/// Every file gets at least one message saying what it was read as, or why it could not be. Each file is parsed
+/// once, within <see cref="TextLimits"/>; every field used is type-checked (a wrong type is an error naming the file
+/// and the field); inputs that a cluster has only once (aws-auth, describe-cluster, a SnapshotContext, an access
+/// entry per principal, an object per kind and name) are errors when two files give them.
 /// </summary>
 public static class SnapshotReader
 {
+    /// <summary>One document of a file, as the readers see it.</summary>
+    private sealed record Document(SnapshotFile File, int Number, KMap Root, SnapshotReadState State, List<KubeDocument> KubeObjects)
+    {
+        public SnapshotFields Fields => new(Root, "");
+    }
+
+    /// <summary>A kind of input: how a document of it is recognized (by its top-level fields) and how it is read.</summary>
+    private sealed record InputKind(string Name, Func<KMap, bool> Recognizes, Action<Document> Read);
+
+    /// <summary>
+    /// Every kind of document a snapshot may hold, tried in order; the first that recognizes a document reads it. A new
+    /// kind of export is one more entry here (Kubernetes kinds go to <see cref="ReadKubeObjects"/> instead).
+    /// </summary>
+    private static readonly InputKind[] Inputs =
+    [
+        new("SnapshotContext", root => root.Get("kind") is KScalar { Value: SnapshotContext.Kind }, ReadContext),
+        new("Kubernetes object", root => root.Get("kind") is not null, doc => ReadKubeDocument(doc)),
+        new("aws eks describe-cluster", root => root.Get("cluster") is KMap, ReadDescribeCluster),
+        new("aws eks describe-access-entry", root => root.Get("accessEntry") is KMap, ReadAccessEntry),
+        new("aws eks list-associated-access-policies", root => root.Get("associatedAccessPolicies") is not null, ReadAssociatedPolicies),
+        new("aws eks list-access-entries", root => root.Get("accessEntries") is KSeq,
+            doc => doc.State.Warning(doc.File, $"is `aws eks list-access-entries` output ({((KSeq)doc.Root.Get("accessEntries")!).Items.Count} principal ARNs); it has no usernames, groups or policies - add `aws eks describe-access-entry` outputs instead")),
+        new("aws eks list-access-policies", root => root.Get("accessPolicies") is not null,
+            doc => doc.State.Info(doc.File, "is `aws eks list-access-policies` output; the catalogue is built in, ignored")),
+    ];
+
     public static Snapshot Read(IEnumerable<SnapshotFile> files)
     {
-        var state = new ReadState();
+        var state = new SnapshotReadState();
         foreach (var file in files) ReadFile(file, state);
+        if (!state.HasInput && !state.Messages.Any(m => m.Level == SnapshotMessageLevel.Error))
+            state.Error(SnapshotReadState.Whole, "nothing here describes a cluster: no Kubernetes objects, `aws eks` output or SnapshotContext");
         return new Snapshot(state.Build(), state.Messages);
     }
 
-    private static void ReadFile(SnapshotFile file, ReadState state)
+    private static void ReadFile(SnapshotFile file, SnapshotReadState state)
     {
-        List<YamlDocument> documents;
+        List<KNode?> roots;
         try
         {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(file.Content));
-            documents = stream.Documents.ToList();
+            roots = KubeObjectDecoder.ParseDocuments(file.Content);
         }
-        catch (YamlException e)
+        catch (KubeDecodeException e)
         {
-            state.Error(file, $"cannot be parsed as YAML or JSON (line {e.Start.Line}): {e.InnerException?.Message ?? e.Message}");
+            state.Error(file, $"cannot be parsed as YAML or JSON{(e.Line > 0 ? $" (line {e.Line})" : "")}: {e.Reason}");
             return;
         }
-        if (documents.Count == 0 || documents.All(d => d.RootNode is YamlScalarNode { Value: null or "" }))
+        if (roots.All(r => r is null))
         {
             state.Warning(file, "is empty");
             return;
         }
 
-        var hasKubeObjects = false;
-        foreach (var document in documents)
+        var kubeObjects = new List<KubeDocument>();
+        var several = roots.Count > 1;
+        for (var i = 0; i < roots.Count; i++)
         {
-            if (document.RootNode is not YamlMappingNode root)
+            var where = several ? $"document {i + 1}: " : "";
+            if (roots[i] is not { } root) continue;
+            if (root is not KMap map)
             {
-                state.Error(file, "is not a Kubernetes object, an `aws eks` JSON output or a SnapshotContext (top level is not an object)");
+                state.Error(file, $"{where}is not a Kubernetes object, an `aws eks` JSON output or a SnapshotContext (top level is not an object)");
+                continue;
+            }
+            if (Array.Find(Inputs, input => input.Recognizes(map)) is not { } kind)
+            {
+                state.Error(file, $"{where}is not recognized: expected a Kubernetes object or List, `aws eks describe-cluster`, `describe-access-entry` or `list-associated-access-policies` JSON, or a SnapshotContext");
                 continue;
             }
             try
             {
-                if (Text(root, "kind") is { } kind)
-                {
-                    if (kind == SnapshotContext.Kind) ReadContext(file, root, state);
-                    else hasKubeObjects = true;
-                }
-                else if (root.Children.TryGetValue("cluster", out var cluster) && cluster is YamlMappingNode clusterNode)
-                    ReadDescribeCluster(file, clusterNode, state);
-                else if (root.Children.TryGetValue("accessEntry", out var entry) && entry is YamlMappingNode entryNode)
-                    ReadAccessEntry(file, entryNode, state);
-                else if (root.Children.ContainsKey("associatedAccessPolicies"))
-                    ReadAssociatedPolicies(file, root, state);
-                else if (root.Children.TryGetValue("accessEntries", out var list) && list is YamlSequenceNode listNode)
-                    state.Warning(file, $"is `aws eks list-access-entries` output ({listNode.Children.Count} principal ARNs); it has no usernames, groups or policies - add `aws eks describe-access-entry` outputs instead");
-                else if (root.Children.ContainsKey("accessPolicies"))
-                    state.Info(file, "is `aws eks list-access-policies` output; the catalogue is built in, ignored");
-                else
-                    state.Error(file, "is not recognized: expected a Kubernetes object or List, `aws eks describe-cluster`, `describe-access-entry` or `list-associated-access-policies` JSON, or a SnapshotContext");
+                kind.Read(new Document(file, i + 1, map, state, kubeObjects));
+                state.HasInput = true;
             }
             catch (SnapshotFormatException e)
+            {
+                state.Error(file, $"{where}{kind.Name}: {e.Message}");
+            }
+            catch (KubeDecodeException e)
             {
                 state.Error(file, e.Message);
             }
         }
-        if (hasKubeObjects) ReadKubeObjects(file, state);
+        if (kubeObjects.Count > 0) ReadKubeObjects(file, kubeObjects, state);
     }
 
-    private static void ReadKubeObjects(SnapshotFile file, ReadState state)
+    private static void ReadKubeDocument(Document doc) => KubeObjectDecoder.DecodeDocument(doc.Root, doc.Number, doc.KubeObjects);
+
+    private static void ReadKubeObjects(SnapshotFile file, List<KubeDocument> objects, SnapshotReadState state)
     {
-        IReadOnlyList<KubeDocument> objects;
-        try
-        {
-            objects = KubeObjectDecoder.DecodeDocuments(file.Content);
-        }
-        catch (KubeDecodeException e)
-        {
-            state.Error(file, e.Message);
-            return;
-        }
         var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
         foreach (var doc in objects)
         {
+            var identity = $"{doc.Kind} {(doc.Namespace.Length > 0 ? doc.Namespace + "/" : "")}{doc.Name}";
+            if (doc.Object is ClusterRole or ClusterRoleBinding or Role or RoleBinding && !state.Claim(file, identity, identity)) continue;
             switch (doc.Object)
             {
                 case ClusterRole role: state.ClusterRoles.Add(role); break;
@@ -105,14 +120,15 @@ public static class SnapshotReader
                 case Role role: state.Roles.Add(role); break;
                 case RoleBinding binding: state.RoleBindings.Add(binding); break;
                 case ConfigMap { Namespace: "kube-system", Name: "aws-auth" } awsAuth:
+                    if (!state.Claim(file, "aws-auth", "the aws-auth ConfigMap")) continue;
                     state.AwsAuthData = awsAuth.Data;
-                    state.Info(file, "aws-auth ConfigMap read" + (AwsAuthConfig.Parse(awsAuth.Data).ErrorSummary is { } errors ? $"; the authenticator would log: {errors}" : ""));
+                    ReportAwsAuth(file, AwsAuthConfig.Parse(awsAuth.Data), state);
                     break;
                 case ConfigMap other:
                     state.Info(file, $"ConfigMap {other.Namespace}/{other.Name} ignored (only kube-system/aws-auth matters for access)");
                     continue;
                 default:
-                    state.Info(file, $"{doc.Kind} {(doc.Namespace.Length > 0 ? doc.Namespace + "/" : "")}{doc.Name} ignored ({doc.Source}): not an RBAC object or the aws-auth ConfigMap");
+                    state.Info(file, $"{identity} ignored ({doc.Source}): not an RBAC object or the aws-auth ConfigMap");
                     continue;
             }
             counts[doc.Kind] = counts.GetValueOrDefault(doc.Kind) + 1;
@@ -123,201 +139,154 @@ public static class SnapshotReader
             state.Info(file, "read " + string.Join(", ", counts.Select(c => $"{c.Value} {c.Key}")));
     }
 
-    private static void ReadContext(SnapshotFile file, YamlMappingNode root, ReadState state)
+    /// <summary>
+    /// What aws-iam-authenticator makes of the ConfigMap: a section that does not parse maps nobody (a warning, since
+    /// it changes every answer for its rows), an invalid row maps nobody; the authenticator's own log line with
+    /// <c>--verbose</c>.
+    /// </summary>
+    private static void ReportAwsAuth(SnapshotFile file, AwsAuthConfig config, SnapshotReadState state)
     {
-        if (Text(root, "apiVersion") != SnapshotContext.ApiVersion)
-            throw new SnapshotFormatException($"SnapshotContext must have apiVersion {SnapshotContext.ApiVersion}");
-        var known = new HashSet<string> { "apiVersion", "kind", "clusterName", "accountId", "region", "authenticationMode", "clusterCreatorArn", "bootstrapClusterCreatorAdminPermissions", "ec2Instances", "principalIds" };
-        foreach (var key in root.Children.Keys.OfType<YamlScalarNode>())
-            if (!known.Contains(key.Value!)) state.Warning(file, $"SnapshotContext: unknown field {key.Value} ignored");
-        var mode = Text(root, "authenticationMode");
+        foreach (var dropped in config.DroppedSections)
+            state.Warning(file, $"aws-auth {dropped.Section} cannot be parsed ({dropped.Reason}); EKS drops the whole {dropped.Section} section, so none of its rows map anyone");
+        var droppedErrors = config.DroppedSections.Select(d => $"{d.Section}: {d.Reason}").ToHashSet(StringComparer.Ordinal);
+        foreach (var error in config.Errors.Where(e => !droppedErrors.Contains(e)))
+            state.Warning(file, $"aws-auth {error}; EKS skips it");
+        state.Info(file, "aws-auth ConfigMap read" + (config.ErrorSummary is { } summary ? $"; the authenticator would log: {summary}" : ""));
+    }
+
+    private static readonly HashSet<string> ContextFields =
+    [
+        "apiVersion", "kind", "clusterName", "accountId", "region", "authenticationMode", "clusterCreatorArn",
+        "bootstrapClusterCreatorAdminPermissions", "ec2Instances", "principalIds",
+    ];
+
+    private static void ReadContext(Document doc)
+    {
+        var fields = doc.Fields;
+        if (fields.String("apiVersion") != SnapshotContext.ApiVersion)
+            throw fields.Error("apiVersion", $"must be {SnapshotContext.ApiVersion}");
+        foreach (var (key, _) in fields.Map.Entries)
+            if (!ContextFields.Contains(key)) doc.State.Warning(doc.File, $"SnapshotContext: unknown field {key} ignored");
+        var accountId = fields.String("accountId");
+        if (accountId is not null && !IamIdentityRules.IsAccountId(accountId))
+            throw fields.Error("accountId", $"'{accountId}' is not a 12-digit AWS account id");
+        var mode = fields.String("authenticationMode");
         if (mode is not null && !AuthenticationModes.TryParse(mode, out _))
-            throw new SnapshotFormatException($"SnapshotContext: authenticationMode {mode} is not one of CONFIG_MAP, API_AND_CONFIG_MAP, API");
-        var creator = Text(root, "clusterCreatorArn");
-        if (creator is not null && !PrincipalArn.TryParse(creator, out _, out var arnError))
-            throw new SnapshotFormatException($"SnapshotContext: clusterCreatorArn: {arnError}");
-        bool? bootstrap = Text(root, "bootstrapClusterCreatorAdminPermissions") is { } b
-            ? bool.TryParse(b, out var parsed) ? parsed : throw new SnapshotFormatException($"SnapshotContext: bootstrapClusterCreatorAdminPermissions must be true or false, got {b}")
-            : null;
-        state.Context = new SnapshotContext
+            throw fields.Error("authenticationMode", $"{mode} is not one of CONFIG_MAP, API_AND_CONFIG_MAP, API");
+        var creator = fields.String("clusterCreatorArn");
+        if (creator is not null) ValidPrincipal(fields, "clusterCreatorArn", creator);
+        var principalIds = fields.StringMap("principalIds");
+        foreach (var arn in principalIds.Keys) ValidPrincipal(fields, "principalIds", arn);
+        var context = new SnapshotContext
         {
-            ClusterName = Text(root, "clusterName"),
-            AccountId = Text(root, "accountId"),
-            Region = Text(root, "region"),
+            ClusterName = fields.String("clusterName"),
+            AccountId = accountId,
+            Region = fields.String("region"),
             AuthenticationMode = mode,
             ClusterCreatorArn = creator,
-            BootstrapClusterCreatorAdminPermissions = bootstrap,
-            Ec2Instances = StringMap(root, "ec2Instances"),
-            PrincipalIds = StringMap(root, "principalIds"),
+            BootstrapClusterCreatorAdminPermissions = fields.Bool("bootstrapClusterCreatorAdminPermissions"),
+            Ec2Instances = fields.StringMap("ec2Instances"),
+            PrincipalIds = principalIds,
         };
-        state.Info(file, "SnapshotContext read");
+        if (!doc.State.Claim(doc.File, "SnapshotContext", "a SnapshotContext")) return;
+        doc.State.Context = context;
+        doc.State.Info(doc.File, "SnapshotContext read");
     }
 
-    private static void ReadDescribeCluster(SnapshotFile file, YamlMappingNode cluster, ReadState state)
+    private static void ReadDescribeCluster(Document doc)
     {
-        var name = Text(cluster, "name") ?? throw new SnapshotFormatException("describe-cluster output without cluster.name");
+        var cluster = doc.Fields.Object("cluster")!;
+        var name = cluster.RequiredString("name");
+        var arnText = cluster.String("arn");
+        Arn? arn = null;
+        if (arnText is not null && !Arn.TryParse(arnText, out arn, out var arnError))
+            throw cluster.Error("arn", arnError);
+        AuthenticationMode? mode = null;
+        bool? bootstrap = null;
+        if (cluster.Object("accessConfig") is { } access)
+        {
+            if (access.String("authenticationMode") is { } text)
+                mode = AuthenticationModes.TryParse(text, out var parsed)
+                    ? parsed
+                    : throw access.Error("authenticationMode", $"{text} is not one of CONFIG_MAP, API_AND_CONFIG_MAP, API");
+            bootstrap = access.Bool("bootstrapClusterCreatorAdminPermissions");
+        }
+        var state = doc.State;
+        if (!state.Claim(doc.File, "describe-cluster", "`aws eks describe-cluster` output")) return;
         state.ClusterName = name;
-        state.ClusterArn = Text(cluster, "arn");
-        if (state.ClusterArn is { } arn && Arn.TryParse(arn, out var parsed, out _))
-        {
-            state.Partition = parsed.Partition;
-            state.Region = parsed.Region;
-            state.AccountId = parsed.Account;
-        }
-        if (cluster.Children.TryGetValue("accessConfig", out var access) && access is YamlMappingNode accessNode)
-        {
-            if (Text(accessNode, "authenticationMode") is { } mode)
-            {
-                if (!AuthenticationModes.TryParse(mode, out var parsedMode))
-                    throw new SnapshotFormatException($"describe-cluster: unknown authenticationMode {mode}");
-                state.Mode = parsedMode;
-            }
-            if (Text(accessNode, "bootstrapClusterCreatorAdminPermissions") is { } b && bool.TryParse(b, out var bootstrap))
-                state.Bootstrap = bootstrap;
-        }
-        state.Info(file, $"`aws eks describe-cluster` output for {name}" + (state.Mode is { } m ? $" (authentication mode {m.ToWire()})" : " (no accessConfig: CONFIG_MAP assumed)"));
+        state.ClusterArn = arnText;
+        state.Partition = arn?.Partition;
+        state.Region = arn?.Region;
+        state.AccountId = arn?.Account;
+        state.Mode = mode;
+        state.Bootstrap = bootstrap;
+        state.Info(doc.File, $"`aws eks describe-cluster` output for {name}" + (mode is { } m ? $" (authentication mode {m.ToWire()})" : " (no accessConfig: CONFIG_MAP assumed)"));
     }
 
-    private static void ReadAccessEntry(SnapshotFile file, YamlMappingNode entry, ReadState state)
+    private static void ReadAccessEntry(Document doc)
     {
-        var principal = Text(entry, "principalArn") ?? throw new SnapshotFormatException("describe-access-entry output without accessEntry.principalArn");
-        if (!PrincipalArn.TryParse(principal, out _, out var arnError))
-            throw new SnapshotFormatException($"describe-access-entry: principalArn: {arnError}");
-        var type = Text(entry, "type") ?? AccessEntryTypes.Standard;
-        state.Entries[principal] = new AccessEntry
+        var entry = doc.Fields.Object("accessEntry")!;
+        var principal = entry.RequiredString("principalArn");
+        ValidPrincipal(entry, "principalArn", principal, usersAndRolesOnly: true);
+        var type = entry.String("type") ?? AccessEntryTypes.Standard;
+        if (!AccessEntryTypes.IsKnown(type))
+            throw entry.Error("type", $"{type} is not an access entry type ({string.Join(", ", AccessEntryTypes.All)})");
+        var clusterName = entry.String("clusterName");
+        var model = new AccessEntry
         {
-            ClusterName = Text(entry, "clusterName") ?? "",
+            ClusterName = clusterName ?? "",
             PrincipalArn = principal,
             Type = type,
-            Username = Text(entry, "username") ?? AccessEntryRules.DefaultUsername(principal, type),
-            KubernetesGroups = StringList(entry, "kubernetesGroups"),
-            AccessEntryArn = Text(entry, "accessEntryArn") ?? "",
-            CreatedAt = Time(entry, "createdAt"),
-            ModifiedAt = Time(entry, "modifiedAt"),
+            Username = entry.String("username") ?? AccessEntryRules.DefaultUsername(principal, type),
+            KubernetesGroups = entry.StringList("kubernetesGroups"),
+            AccessEntryArn = entry.String("accessEntryArn") ?? "",
+            CreatedAt = entry.Time("createdAt") ?? default,
+            ModifiedAt = entry.Time("modifiedAt") ?? default,
         };
-        if (Text(entry, "clusterName") is { } cluster) state.EntryClusterNames.Add(cluster);
-        state.Info(file, $"`aws eks describe-access-entry` output for {principal}");
+        if (!doc.State.Claim(doc.File, "access entry " + principal.ToLowerInvariant(), $"the access entry of {principal}")) return;
+        doc.State.Entries[principal] = model;
+        if (clusterName is not null) doc.State.EntryClusterNames.Add(clusterName);
+        doc.State.Info(doc.File, $"`aws eks describe-access-entry` output for {principal}");
     }
 
-    private static void ReadAssociatedPolicies(SnapshotFile file, YamlMappingNode root, ReadState state)
+    private static void ReadAssociatedPolicies(Document doc)
     {
-        var principal = Text(root, "principalArn") ?? throw new SnapshotFormatException("list-associated-access-policies output without principalArn");
-        if (root.Children["associatedAccessPolicies"] is not YamlSequenceNode items)
-            throw new SnapshotFormatException("associatedAccessPolicies must be a list");
+        var root = doc.Fields;
+        var principal = root.RequiredString("principalArn");
+        ValidPrincipal(root, "principalArn", principal, usersAndRolesOnly: true);
         var associations = new List<AssociatedAccessPolicy>();
-        foreach (var item in items.OfType<YamlMappingNode>())
+        foreach (var item in root.Objects("associatedAccessPolicies"))
         {
-            var policyArn = Text(item, "policyArn") ?? throw new SnapshotFormatException("associatedAccessPolicies item without policyArn");
+            var policyArn = item.RequiredString("policyArn");
             if (AccessPolicyCatalog.FindByArn(policyArn) is null)
-                state.Warning(file, $"{policyArn} is not a known access policy; it grants nothing here");
-            var scope = item.Children.TryGetValue("accessScope", out var s) && s is YamlMappingNode scopeNode
-                ? new AccessScope(Text(scopeNode, "type") ?? AccessScopeTypes.Cluster, StringList(scopeNode, "namespaces"))
-                : AccessScope.Cluster;
-            associations.Add(new AssociatedAccessPolicy(policyArn, scope) { AssociatedAt = Time(item, "associatedAt"), ModifiedAt = Time(item, "modifiedAt") });
-        }
-        state.Associations[principal] = associations;
-        if (Text(root, "clusterName") is { } cluster) state.EntryClusterNames.Add(cluster);
-        state.Info(file, $"`aws eks list-associated-access-policies` output for {principal} ({associations.Count} policies)");
-    }
-
-    private static string? Text(YamlMappingNode map, string key) =>
-        map.Children.TryGetValue(key, out var node) && node is YamlScalarNode { Value: { } value } scalar &&
-        !(scalar.Style == ScalarStyle.Plain && value is "null" or "~")
-            ? value
-            : null;
-
-    private static IReadOnlyList<string> StringList(YamlMappingNode map, string key) =>
-        map.Children.TryGetValue(key, out var node) && node is YamlSequenceNode seq
-            ? seq.Children.OfType<YamlScalarNode>().Select(s => s.Value ?? "").ToArray()
-            : [];
-
-    private static IReadOnlyDictionary<string, string> StringMap(YamlMappingNode map, string key)
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (!map.Children.TryGetValue(key, out var node) || node is YamlScalarNode) return result;
-        if (node is not YamlMappingNode mapping) throw new SnapshotFormatException($"SnapshotContext: {key} must be a map");
-        foreach (var (k, v) in mapping.Children)
-            result[((YamlScalarNode)k).Value ?? ""] = (v as YamlScalarNode)?.Value ?? throw new SnapshotFormatException($"SnapshotContext: {key} values must be strings");
-        return result;
-    }
-
-    /// <summary>The CLI prints ISO-8601; the raw API sends epoch seconds. Both are accepted.</summary>
-    private static DateTimeOffset Time(YamlMappingNode map, string key)
-    {
-        var text = Text(map, key);
-        if (text is null) return default;
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var epoch))
-            return DateTimeOffset.FromUnixTimeMilliseconds((long)(epoch * 1000));
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time : default;
-    }
-
-    private sealed class SnapshotFormatException(string message) : Exception(message);
-
-    private sealed class ReadState
-    {
-        public List<SnapshotMessage> Messages { get; } = [];
-        public List<ClusterRole> ClusterRoles { get; } = [];
-        public List<ClusterRoleBinding> ClusterRoleBindings { get; } = [];
-        public List<Role> Roles { get; } = [];
-        public List<RoleBinding> RoleBindings { get; } = [];
-        public IReadOnlyDictionary<string, string>? AwsAuthData { get; set; }
-        public Dictionary<string, AccessEntry> Entries { get; } = new(StringComparer.OrdinalIgnoreCase);
-        public Dictionary<string, IReadOnlyList<AssociatedAccessPolicy>> Associations { get; } = new(StringComparer.OrdinalIgnoreCase);
-        public HashSet<string> EntryClusterNames { get; } = new(StringComparer.Ordinal);
-        public SnapshotContext? Context { get; set; }
-        public string? ClusterName { get; set; }
-        public string? ClusterArn { get; set; }
-        public string? Partition { get; set; }
-        public string? Region { get; set; }
-        public string? AccountId { get; set; }
-        public AuthenticationMode? Mode { get; set; }
-        public bool? Bootstrap { get; set; }
-
-        public void Info(SnapshotFile file, string text) => Messages.Add(new SnapshotMessage(file.Name, SnapshotMessageLevel.Info, text));
-        public void Warning(SnapshotFile file, string text) => Messages.Add(new SnapshotMessage(file.Name, SnapshotMessageLevel.Warning, text));
-        public void Error(SnapshotFile file, string text) => Messages.Add(new SnapshotMessage(file.Name, SnapshotMessageLevel.Error, text));
-
-        public ClusterAccessModel Build()
-        {
-            var context = Context ?? new SnapshotContext();
-            var mode = Mode ?? (context.AuthenticationMode is { } m && AuthenticationModes.TryParse(m, out var parsed) ? parsed : (AuthenticationMode?)null);
-            if (mode is null)
+                doc.State.Warning(doc.File, $"{policyArn} is not a known access policy; it grants nothing here");
+            var scope = AccessScope.Cluster;
+            if (item.Object("accessScope") is { } scopeFields)
             {
-                mode = AuthenticationMode.ConfigMap;
-                if (Entries.Count > 0)
-                    Messages.Add(new SnapshotMessage("(snapshot)", SnapshotMessageLevel.Warning, "access entries are present but no describe-cluster output or SnapshotContext gives the authentication mode; CONFIG_MAP assumed, so they are not used"));
+                var type = scopeFields.String("type") ?? AccessScopeTypes.Cluster;
+                if (type is not (AccessScopeTypes.Cluster or AccessScopeTypes.Namespace))
+                    throw scopeFields.Error("type", $"{type} is not an access scope type (cluster, namespace)");
+                scope = new AccessScope(type, scopeFields.StringList("namespaces"));
             }
-            var entries = new List<AccessEntry>();
-            foreach (var entry in Entries.Values)
-                entries.Add(Associations.TryGetValue(entry.PrincipalArn, out var policies) ? entry with { AccessPolicies = policies } : entry);
-            foreach (var (principal, policies) in Associations)
+            associations.Add(new AssociatedAccessPolicy(policyArn, scope)
             {
-                if (Entries.ContainsKey(principal)) continue;
-                Messages.Add(new SnapshotMessage("(snapshot)", SnapshotMessageLevel.Warning,
-                    $"policies are associated with {principal} but its describe-access-entry output is missing; a STANDARD entry with the default username and no groups is assumed"));
-                entries.Add(new AccessEntry { ClusterName = ClusterName ?? "", PrincipalArn = principal, Username = AccessEntryRules.DefaultUsername(principal, AccessEntryTypes.Standard), AccessPolicies = policies });
-            }
-            var principalIds = new Dictionary<string, string>(context.PrincipalIds, StringComparer.OrdinalIgnoreCase);
-            return new ClusterAccessModel
-            {
-                ClusterName = ClusterName ?? context.ClusterName ?? EntryClusterNames.FirstOrDefault() ?? "",
-                ClusterArn = ClusterArn,
-                AccountId = AccountId ?? context.AccountId,
-                Partition = Partition ?? "aws",
-                Region = Region ?? context.Region,
-                Mode = mode.Value,
-                BootstrapClusterCreatorAdminPermissions = Bootstrap ?? context.BootstrapClusterCreatorAdminPermissions ?? true,
-                AwsAuthData = AwsAuthData,
-                AccessEntries = entries.Select(e => principalIds.TryGetValue(e.PrincipalArn, out var id) ? e with { PrincipalId = id } : e).ToArray(),
-                ClusterCreatorArn = context.ClusterCreatorArn,
-                InstanceDnsNames = context.Ec2Instances,
-                PrincipalIds = principalIds,
-                Rbac = new RbacPolicy(
-                    BootstrapPolicy.ClusterRoles.Concat(ClusterRoles),
-                    BootstrapPolicy.ClusterRoleBindings.Concat(ClusterRoleBindings),
-                    BootstrapPolicy.Roles.Concat(Roles),
-                    BootstrapPolicy.RoleBindings.Concat(RoleBindings)),
-            };
+                AssociatedAt = item.Time("associatedAt") ?? default,
+                ModifiedAt = item.Time("modifiedAt") ?? default,
+            });
         }
+        var clusterName = root.String("clusterName");
+        if (!doc.State.Claim(doc.File, "associated policies " + principal.ToLowerInvariant(), $"the associated access policies of {principal}")) return;
+        doc.State.Associations[principal] = associations;
+        if (clusterName is not null) doc.State.EntryClusterNames.Add(clusterName);
+        doc.State.Info(doc.File, $"`aws eks list-associated-access-policies` output for {principal} ({associations.Count} policies)");
+    }
+
+    /// <summary>A principal ARN as IAM could issue it (access entries: users and roles only).</summary>
+    private static void ValidPrincipal(SnapshotFields fields, string key, string text, bool usersAndRolesOnly = false)
+    {
+        if (!PrincipalArn.TryParse(text, out var principal, out var error)) throw fields.Error(key, error);
+        if (IamIdentityRules.Problem(principal) is { } problem) throw fields.Error(key, $"{text}: {problem}");
+        if (usersAndRolesOnly && principal.Type is not (PrincipalType.User or PrincipalType.Role))
+            throw fields.Error(key, $"{text} is not an IAM user or role ARN");
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Turnstile.Aws;
+using Turnstile.Core.Text;
 using Turnstile.Server.Model;
 
 namespace Turnstile.Server.Protocols;
@@ -113,7 +114,8 @@ internal static class RestJsonProtocol
     public const string ContentType = "application/json";
 
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
+    internal const int MaxBodyDepth = 64;
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxBodyDepth, AllowDuplicateProperties = false };
 
     // ---------------------------------------------------------------- input
 
@@ -155,16 +157,7 @@ internal static class RestJsonProtocol
 
         if (hasBodyMembers && !request.Body.IsEmpty && !IsBlank(request.Body.Span))
         {
-            JsonNode? body;
-            try
-            {
-                body = JsonNode.Parse(request.Body.Span, documentOptions: DocumentOptions);
-            }
-            catch (JsonException e)
-            {
-                throw WireErrors.MalformedRequest(WireProtocol.RestJson, "Could not parse request body into json: " + e.Message);
-            }
-            if (body is not JsonObject bodyObject)
+            if (ParseBody(request.Body.Span) is not JsonObject bodyObject)
                 throw WireErrors.MalformedRequest(WireProtocol.RestJson, "Request body must be a JSON object.");
             foreach (var (wireName, node) in bodyObject)
             {
@@ -178,6 +171,25 @@ internal static class RestJsonProtocol
             if (member.IdempotencyToken && !result.ContainsKey(member.Name))
                 result[member.Name] = Guid.NewGuid().ToString();
         return result;
+    }
+
+    /// <summary>
+    /// The body as JSON, refused whole (400) when it is not strictly valid: a syntax error, nesting deeper than
+    /// <see cref="MaxBodyDepth"/>, a duplicate key, or a string (value or key) with invalid UTF-8 or an unpaired
+    /// surrogate escape such as <c>"\ud800"</c>. System.Text.Json decodes strings lazily, so every string is decoded
+    /// here once; otherwise a bad one in a member the operation reads would surface later as an exception.
+    /// </summary>
+    internal static JsonNode? ParseBody(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            if (StrictJson.Problem(body, new JsonReaderOptions { MaxDepth = MaxBodyDepth }) is { } problem) throw new JsonException(problem);
+            return JsonNode.Parse(body, documentOptions: DocumentOptions);
+        }
+        catch (JsonException e)
+        {
+            throw WireErrors.MalformedRequest(WireProtocol.RestJson, "Could not parse request body into json: " + e.Message);
+        }
     }
 
     private static MemberRef? FindByLocation(Shape shape, MemberLocation location, string wireName)

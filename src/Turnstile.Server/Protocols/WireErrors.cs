@@ -28,6 +28,14 @@ internal static class WireErrors
         };
     }
 
+    /// <summary>
+    /// Two <c>Authorization</c> headers: which one was signed is ambiguous, so the request is refused before either is
+    /// looked at (the wording is Turnstile's; AWS's is not public).
+    /// </summary>
+    public static AwsServiceException MultipleAuthorizationHeaders(WireProtocol protocol) =>
+        new(protocol == WireProtocol.Query ? "IncompleteSignature" : "IncompleteSignatureException",
+            "The request has more than one Authorization header; send exactly one.", 400);
+
     public static AwsServiceException MissingAuthentication(WireProtocol protocol) => protocol == WireProtocol.Query
         ? new("MissingAuthenticationToken", "Request is missing Authentication Token", 403)
         : new("MissingAuthenticationTokenException", "Missing Authentication Token", 403);

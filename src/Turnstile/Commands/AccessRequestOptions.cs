@@ -42,25 +42,40 @@ public sealed class AccessRequestOptions
         command.Add(Verbose);
     }
 
-    /// <summary>Loads the snapshot (printing its messages) and builds the caller's identity.</summary>
+    /// <summary>Checks the principal, loads the snapshot (printing its messages) and builds the caller's identity.</summary>
     public (AccessEngine Engine, AwsIdentity Identity, bool PrincipalIdKnown) Resolve(ParseResult result)
     {
+        var arn = result.GetRequiredValue(AsArn);
+        var sessionName = result.GetValue(SessionName);
+        CheckPrincipal(arn, sessionName);
+
         var snapshot = SnapshotDirectory.Load(result.GetRequiredValue(Snapshot));
         var verbose = result.GetValue(Verbose);
         foreach (var message in snapshot.Messages)
             if (message.Level != SnapshotMessageLevel.Info || verbose) Console.Error.WriteLine(message);
-        if (snapshot.HasErrors) throw new UsageException("the snapshot has unreadable files (see above); fix or remove them");
+        if (snapshot.HasErrors) throw new UsageException("the snapshot has errors (see above); fix or remove those files");
 
-        var arn = result.GetRequiredValue(AsArn);
         try
         {
-            var (identity, known) = OfflineIdentity.For(arn, result.GetValue(SessionName), result.GetValue(AccessKeyId), snapshot.Model.PrincipalIds);
+            var (identity, known) = OfflineIdentity.For(arn, sessionName, result.GetValue(AccessKeyId), snapshot.Model.PrincipalIds);
             return (new AccessEngine(snapshot.Model), identity, known);
         }
         catch (ArnException e)
         {
             throw new UsageException($"--as-arn: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// Refuses, before anything is read, an ARN no IAM or STS principal can have (it would only ever be answered 401,
+    /// which reads as "not mapped" when the real problem is a typo) and an invalid session name.
+    /// </summary>
+    private static void CheckPrincipal(string arn, string? sessionName)
+    {
+        if (!PrincipalArn.TryParse(arn, out var principal, out var error)) throw new UsageException($"--as-arn: {error}");
+        if (IamIdentityRules.Problem(principal) is { } problem) throw new UsageException($"--as-arn: invalid ARN {arn}: {problem}");
+        if (sessionName is not null && IamIdentityRules.SessionNameProblem(sessionName) is { } sessionProblem)
+            throw new UsageException($"--session-name: {sessionProblem}");
     }
 }
 

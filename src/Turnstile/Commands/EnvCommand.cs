@@ -11,7 +11,7 @@ public static class EnvCommand
     {
         var endpoint = new Option<string>("--endpoint")
         {
-            Description = "URL of the emulator's AWS endpoint",
+            Description = "URL of the emulator's AWS endpoint, e.g. http://192.0.2.10:4567 for one on another host or port",
             DefaultValueFactory = _ => $"http://{EmulatorSettings.DefaultHost}:{EmulatorSettings.DefaultPort}",
             HelpName = "URL",
         };
@@ -32,10 +32,10 @@ public static class EnvCommand
         {
             endpoint, shell, region,
         };
-        command.Validators.Add(result =>
+        endpoint.Validators.Add(result =>
         {
-            if (result.GetValue(endpoint) is { } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
-                result.AddError("--endpoint must be an absolute URL such as http://127.0.0.1:4566");
+            if (result.Tokens is [.., var url] && !(Uri.TryCreate(url.Value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+                result.AddError($"--endpoint must be an http(s) URL such as http://127.0.0.1:4566, got '{url.Value}'");
         });
         command.SetAction(parse =>
         {

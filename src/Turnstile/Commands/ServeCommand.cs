@@ -18,21 +18,20 @@ public static class ServeCommand
             Description = "Address to listen on (an IP address or localhost)",
             DefaultValueFactory = _ => EmulatorSettings.DefaultHost,
         };
-        var port = new Option<int>("--port")
-        {
-            Description = "Port of the AWS endpoint (IAM, STS, EKS); 0 picks a free one",
-            DefaultValueFactory = _ => EmulatorSettings.DefaultPort,
-        };
-        var kubePort = new Option<int>("--kube-port")
-        {
-            Description = "Port DescribeCluster names as the clusters' Kubernetes API endpoint (https://HOST:PORT/clusters/NAME; the API front itself is not served by this version)",
-            DefaultValueFactory = _ => EmulatorSettings.DefaultKubePort,
-        };
+        var port = PortOption("--port", "Port of the AWS endpoint (IAM, STS, EKS); 0 picks a free one", EmulatorSettings.DefaultPort);
+        var kubePort = PortOption("--kube-port",
+            "Port DescribeCluster names as the clusters' Kubernetes API endpoint (https://HOST:PORT/clusters/NAME; the API front itself is not served by this version)",
+            EmulatorSettings.DefaultKubePort);
         var store = new StoreSelection();
         var account = new Option<string?>("--account-id")
         {
             Description = $"Account id the emulator plays (default ${EmulatorSettings.AccountVariable} or {EmulatorOptions.DefaultAccountId}); a store keeps the one it was first served with",
         };
+        account.Validators.Add(result =>
+        {
+            if (result.Tokens is [.., var last] && !Turnstile.Core.Arns.IamIdentityRules.IsAccountId(last.Value))
+                result.AddError($"--account-id must be 12 digits, got '{last.Value}'");
+        });
         var region = new Option<string>("--region")
         {
             Description = "Default region (clients may sign for any region); a store keeps the one it was first served with",
@@ -46,13 +45,6 @@ public static class ServeCommand
             host, port, kubePort, account, region, latency,
         };
         store.AddTo(command);
-        command.Validators.Add(result =>
-        {
-            if (result.GetValue(port) is < 0 or > 65535) result.AddError("--port must be between 0 and 65535");
-            if (result.GetValue(kubePort) is < 0 or > 65535) result.AddError("--kube-port must be between 0 and 65535");
-            if (result.GetValue(account) is { } id && (id.Length != 12 || !id.All(char.IsAsciiDigit)))
-                result.AddError("--account-id must be 12 digits");
-        });
 
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -65,6 +57,21 @@ public static class ServeCommand
         });
         return command;
     }
+
+    /// <summary>An option holding a TCP port: a number from 0 to 65535, said so in one line when it is not.</summary>
+    private static Option<int> PortOption(string name, string description, int defaultPort) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultPort,
+        CustomParser = result =>
+        {
+            var text = result.Tokens[^1].Value;
+            if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) && value <= 65535)
+                return value;
+            result.AddError($"{name} must be a port number from 0 to 65535, got '{text}'");
+            return 0;
+        },
+    };
 
     /// <summary>Resolved <c>serve</c> options.</summary>
     public sealed record ServeSettings(string Host, int Port, int KubePort, StoreLocation Store, string AccountId, string Region, bool Latency);

@@ -24,9 +24,10 @@ public sealed class StoreSelection
         command.Options.Add(Store);
         command.Options.Add(Data);
         command.Options.Add(InMemory);
+        // Reads only what was given: a validator that reads an option whose value did not parse throws.
         command.Validators.Add(result =>
         {
-            var given = new[] { result.GetValue(Store) is not null, result.GetValue(Data) is not null, result.GetValue(InMemory) }.Count(g => g);
+            var given = new Option[] { Store, Data, InMemory }.Count(o => result.GetResult(o) is { Implicit: false });
             if (given > 1) result.AddError("--store, --data and --in-memory cannot be used together");
         });
     }

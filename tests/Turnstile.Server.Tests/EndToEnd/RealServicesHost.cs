@@ -41,11 +41,11 @@ public sealed class RealServicesHost : IAsyncLifetime
 
     /// <summary>Sends <paramref name="body"/> signed for <paramref name="service"/> in the emulator's region.</summary>
     public Task<HttpResponseMessage> SendAsync(string method, string pathAndQuery, string? body, string service, string? contentType,
-        AwsCredentials? credentials = null) =>
-        SendAsync(method, pathAndQuery, body is null ? null : Encoding.UTF8.GetBytes(body), service, contentType, credentials);
+        AwsCredentials? credentials = null, IEnumerable<KeyValuePair<string, string>>? extraHeaders = null) =>
+        SendAsync(method, pathAndQuery, body is null ? null : Encoding.UTF8.GetBytes(body), service, contentType, credentials, extraHeaders);
 
     public Task<HttpResponseMessage> SendAsync(string method, string pathAndQuery, byte[]? body, string service, string? contentType,
-        AwsCredentials? credentials = null)
+        AwsCredentials? credentials = null, IEnumerable<KeyValuePair<string, string>>? extraHeaders = null)
     {
         var q = pathAndQuery.IndexOf('?');
         var headers = new List<HttpHeader> { new("Host", Endpoint.Authority) };
@@ -74,6 +74,7 @@ public sealed class RealServicesHost : IAsyncLifetime
             }
             message.Headers.TryAddWithoutValidation(header.Name, header.Value);
         }
+        foreach (var (name, value) in extraHeaders ?? []) message.Headers.TryAddWithoutValidation(name, value);
         return _client.SendAsync(message);
     }
 

@@ -96,6 +96,11 @@ public class WireBadInputTests(RealServicesHost host) : IClassFixture<RealServic
             await IamFails($"Action=CreateRole&{Iam}&RoleName=broken&AssumeRolePolicyDocument={Form("""{"Version":"2012-10-17","Statement":"sts:AssumeRole"}""")}"));
         Assert.Equal(syntax,
             await IamFails($"Action=PutUserPolicy&{Iam}&UserName=admin&PolicyName=inline&PolicyDocument={Form("not json")}"));
+        // Found by the fuzzer: a lone surrogate escape passed the JSON parse and threw when read (500 ServiceFailure).
+        Assert.Equal(syntax,
+            await IamFails($"Action=CreatePolicy&{Iam}&PolicyName=broken&PolicyDocument={Form("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"\udfff\ud800","Resource":"*"}]}""")}"));
+        Assert.Equal(new WireError(HttpStatusCode.BadRequest, "MalformedPolicyDocument", "This policy contains invalid Json", "Sender"),
+            await IamFails($"Action=CreateRole&{Iam}&RoleName=broken&AssumeRolePolicyDocument={Form("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"\ud800"},"Action":"sts:AssumeRole"}]}""")}"));
 
         Assert.DoesNotContain("broken", await IamOk($"Action=ListPolicies&{Iam}&Scope=Local"));
         Assert.Equal("NoSuchEntity", (await IamFails($"Action=GetRole&{Iam}&RoleName=broken")).Code);
@@ -140,6 +145,98 @@ public class WireBadInputTests(RealServicesHost host) : IClassFixture<RealServic
 
         Assert.DoesNotContain("broken", (await EksOk("GET", "/clusters")).GetProperty("clusters").EnumerateArray().Select(c => c.GetString()));
     }
+
+    /// <summary>Issue 6: bodies System.Text.Json parses lazily used to surface as 500 ServerException.</summary>
+    [Theory]
+    [InlineData("duplicate key", """{"principalArn":"arn:aws:iam::111122223333:user/a","principalArn":"arn:aws:iam::111122223333:user/b"}""")]
+    [InlineData("duplicate key in a map", """{"principalArn":"arn:aws:iam::111122223333:user/a","tags":{"k":"1","k":"2"}}""")]
+    [InlineData("lone high surrogate", """{"principalArn":"\ud800"}""")]
+    [InlineData("lone low surrogate in a key", """{"\udc00":"x","principalArn":"arn:aws:iam::111122223333:user/a"}""")]
+    [InlineData("lone surrogate in an unread member", """{"principalArn":"arn:aws:iam::111122223333:user/a","other":"\ud800"}""")]
+    public async Task Rest_json_rejects_bodies_that_are_not_strict_json(string what, string body)
+    {
+        await EnsureApiCluster("strict");
+        var error = await EksFails("POST", "/clusters/strict/access-entries", body);
+        Assert.True((error.Status, error.Code) == (HttpStatusCode.BadRequest, "BadRequestException"), $"{what}: {error}");
+        Assert.StartsWith("Could not parse request body into json: ", error.Message);
+        Assert.Equal("[]", await UserEntries("strict"));
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xff, 0xfe })]
+    [InlineData(new byte[] { 0xc3 })]
+    [InlineData(new byte[] { 0xed, 0xa0, 0x80 })]
+    public async Task Rest_json_rejects_invalid_utf8_in_strings(byte[] bad)
+    {
+        await EnsureApiCluster("utf8");
+        var body = """{"principalArn":"arn:aws:iam::111122223333:user/"""u8.ToArray().Concat(bad).Concat("\"}"u8.ToArray()).ToArray();
+        using var response = await host.SendAsync("POST", "/clusters/utf8/access-entries", body, "eks", "application/json");
+        var error = await RealServicesHost.RestJsonError(response);
+        Assert.Equal((HttpStatusCode.BadRequest, "BadRequestException"), (error.Status, error.Code));
+        Assert.Equal("[]", await UserEntries("utf8"));
+    }
+
+    [Fact]
+    public async Task Rest_json_rejects_deep_nesting()
+    {
+        var deep = string.Concat(Enumerable.Repeat("""{"a":""", 30_000)) + "1" + new string('}', 30_000);
+        var error = await EksFails("POST", "/clusters", deep);
+        Assert.Equal((HttpStatusCode.BadRequest, "BadRequestException"), (error.Status, error.Code));
+        Assert.Contains("depth", error.Message);
+    }
+
+    [Fact]
+    public async Task Requests_with_two_authorization_headers_are_refused()
+    {
+        var extra = new[] { new KeyValuePair<string, string>("Authorization",
+            "AWS4-HMAC-SHA256 Credential=AKIAOTHER/20260101/ap-northeast-2/eks/aws4_request, SignedHeaders=host, Signature=00") };
+        const string message = "The request has more than one Authorization header; send exactly one.";
+        using (var response = await host.SendAsync("GET", "/clusters", (byte[]?)null, "eks", null, extraHeaders: extra))
+            Assert.Equal(new WireError(HttpStatusCode.BadRequest, "IncompleteSignatureException", message), await RealServicesHost.RestJsonError(response));
+        using (var response = await host.SendAsync("POST", "/", "Action=ListUsers&" + Iam, "iam", RealServicesHost.FormContentType, extraHeaders: extra))
+            Assert.Equal(new WireError(HttpStatusCode.BadRequest, "IncompleteSignature", message, "Sender"), await RealServicesHost.QueryError(response));
+
+        // HttpClient joins repeated headers into one line; a raw request sends them as two lines.
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(host.Endpoint.Host, host.Endpoint.Port);
+        var stream = tcp.GetStream();
+        var raw = $"GET /clusters HTTP/1.1\r\nHost: {host.Endpoint.Authority}\r\nAuthorization: {extra[0].Value}\r\nAuthorization: {extra[0].Value}\r\nConnection: close\r\n\r\n";
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(raw));
+        var answer = await new StreamReader(stream).ReadToEndAsync();
+        Assert.StartsWith("HTTP/1.1 400", answer);
+        Assert.Contains("x-amzn-ErrorType: IncompleteSignatureException", answer);
+    }
+
+    [Theory]
+    [InlineData("arn:aws:iam::1234:user/x")]
+    [InlineData("arn:aws:iam::*:user/x")]
+    [InlineData("arn:aws:iam::11112222333a:role/x")]
+    [InlineData("arn:aws:iam::111122223333:user/")]
+    [InlineData("arn:aws:iam::111122223333:role/dev*")]
+    [InlineData("arn:aws:iam::111122223333:user/a b")]
+    [InlineData("arn:aws:iam:us-east-1:111122223333:user/x")]
+    [InlineData("arn:nope:iam::111122223333:user/x")]
+    [InlineData("arn:aws:iam::111122223333:group/devs")]
+    [InlineData("arn:aws:iam::111122223333:policy/p")]
+    public async Task Access_entries_refuse_principal_arns_that_cannot_name_a_principal(string arn)
+    {
+        await EnsureApiCluster("arns");
+        Assert.Equal(new WireError(HttpStatusCode.BadRequest, "InvalidParameterException", "The principalArn parameter format is not valid"),
+            await EksFails("POST", "/clusters/arns/access-entries", $$"""{"principalArn":"{{arn}}"}"""));
+        Assert.Equal("[]", await UserEntries("arns"));
+    }
+
+    private async Task EnsureApiCluster(string name)
+    {
+        using var response = await host.EksAsync("POST", "/clusters",
+            $$$"""{"name":"{{{name}}}","roleArn":"arn:aws:iam::111122223333:role/eks","resourcesVpcConfig":{"subnetIds":["subnet-1","subnet-2"]},"accessConfig":{"authenticationMode":"API","bootstrapClusterCreatorAdminPermissions":false}}""");
+        Assert.True(response.IsSuccessStatusCode || response.StatusCode == HttpStatusCode.Conflict, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>The cluster's access entries other than the ones EKS makes itself (its service-linked role's).</summary>
+    private async Task<string> UserEntries(string cluster) =>
+        "[" + string.Join(",", (await EksOk("GET", $"/clusters/{cluster}/access-entries")).GetProperty("accessEntries").EnumerateArray()
+            .Select(e => e.GetString()!).Where(a => !a.Contains("aws-service-role", StringComparison.Ordinal))) + "]";
 
     [Fact]
     public async Task Rest_json_rejects_invalid_principal_arns_without_writing()

@@ -1,7 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Turnstile.Core.Arns;
+using Turnstile.Core.Text;
 
 namespace Turnstile.Core.Iam.Policies;
 
@@ -37,6 +39,15 @@ public static partial class PolicyParser
         CommentHandling = JsonCommentHandling.Disallow,
         MaxDepth = 32,
     };
+
+    private static readonly JsonReaderOptions ReaderOptions = new()
+    {
+        AllowTrailingCommas = false,
+        CommentHandling = JsonCommentHandling.Disallow,
+        MaxDepth = 32,
+    };
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static readonly string[] IamResourcePrefixes =
     [
@@ -87,9 +98,12 @@ public static partial class PolicyParser
         JsonDocument parsed;
         try
         {
-            parsed = JsonDocument.Parse(json, JsonOptions);
+            // Strictly: a lone surrogate (a character or an escape) would otherwise throw wherever its string is read.
+            var utf8 = StrictUtf8.GetBytes(json);
+            if (StrictJson.Problem(utf8, ReaderOptions) is { } problem) throw new JsonException(problem);
+            parsed = JsonDocument.Parse(utf8, JsonOptions);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or EncoderFallbackException)
         {
             throw new Rejection(trust ? PolicyMessages.TrustInvalidJson : PolicyMessages.SyntaxErrors);
         }
