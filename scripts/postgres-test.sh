@@ -48,7 +48,7 @@ case "${1:-}" in
     if ! running; then
       if [ ! -f "$dir/data/PG_VERSION" ]; then
         mkdir -p "$dir"
-        [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
+        if [ "$(id -u)" -eq 0 ]; then chown postgres: "$dir"; fi
         printf 'turnstile\n' > "$dir/password"
         chmod 644 "$dir/password"
         as_owner "$bin/initdb" -D "$dir/data" -U turnstile --pwfile="$dir/password" --auth=scram-sha-256 \

@@ -6,23 +6,30 @@ cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 log=$(mktemp)
-started_postgres=
+postgres_dir=
 cleanup() {
   rm -f "$log"
-  if [ -n "$started_postgres" ]; then bash scripts/postgres-test.sh stop || true; fi
+  if [ -n "$postgres_dir" ]; then
+    TURNSTILE_PG_DIR=$postgres_dir bash scripts/postgres-test.sh stop || true
+    rm -rf "$postgres_dir"
+  fi
 }
 trap cleanup EXIT
 
-# The PostgreSQL tests use the server TURNSTILE_TEST_POSTGRES names; without one, start the throwaway test cluster
-# (scripts/postgres-test.sh) for this run. If it cannot start, those tests fail and say why.
+# The PostgreSQL tests use the server TURNSTILE_TEST_POSTGRES names; without one, this run starts a throwaway
+# cluster of its own (scripts/postgres-test.sh, on a free port, in a temporary directory) and removes it at the end.
+# If it cannot start, those tests fail and say why.
 if [ -z "${TURNSTILE_TEST_POSTGRES:-}" ]; then
-  if bash scripts/postgres-test.sh status >/dev/null 2>&1; then
-    eval "$(bash scripts/postgres-test.sh status 2>/dev/null)"
-  elif exports=$(bash scripts/postgres-test.sh start); then
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    port=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+  done
+  postgres_dir=$(mktemp -d)
+  if exports=$(TURNSTILE_PG_PORT=$port TURNSTILE_PG_DIR=$postgres_dir bash scripts/postgres-test.sh start); then
     eval "$exports"
-    started_postgres=1
   fi
 fi
+
 if ! dotnet build Turnstile.sln -c Release -nologo -v quiet >"$log" 2>&1; then
   cat "$log"
   echo "build failed"
