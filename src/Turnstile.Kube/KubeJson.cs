@@ -36,25 +36,25 @@ internal static class KubeJson
     }
 }
 
-/// <summary>Writes JSON nodes with object keys in ordinal order, as Go's encoding of maps does.</summary>
+/// <summary>Writes JSON nodes with Go string escaping; by default with object keys in ordinal order, as Go encodes maps.</summary>
 internal static class SortedJson
 {
-    public static void Write(Utf8JsonWriter w, System.Text.Json.Nodes.JsonNode? node)
+    public static void Write(Utf8JsonWriter w, System.Text.Json.Nodes.JsonNode? node, bool sort = true)
     {
         switch (node)
         {
             case System.Text.Json.Nodes.JsonObject o:
                 w.WriteStartObject();
-                foreach (var kv in o.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                foreach (var kv in sort ? o.OrderBy(kv => kv.Key, StringComparer.Ordinal) : o.AsEnumerable())
                 {
                     w.WritePropertyName(kv.Key);
-                    Write(w, kv.Value);
+                    Write(w, kv.Value, sort);
                 }
                 w.WriteEndObject();
                 break;
             case System.Text.Json.Nodes.JsonArray a:
                 w.WriteStartArray();
-                foreach (var v in a) Write(w, v);
+                foreach (var v in a) Write(w, v, sort);
                 w.WriteEndArray();
                 break;
             case null:
