@@ -53,6 +53,6 @@ public class KubectlDocumentsTests
         Assert.Contains("KIND:     Pod", stdout);
         Assert.Contains("RESOURCE: ports <[]Object>", stdout);
         Assert.Contains("containerPort\t<integer> -required-", stdout);
-        Assert.True(server.Requests.Any(r => r.StartsWith("GET /openapi/v2?", StringComparison.Ordinal) && r.EndsWith(" " + OpenApi.OpenApiDocuments.V2ProtobufAccept, StringComparison.Ordinal)), string.Join("\n", server.Requests));
+        Assert.True(server.Requests.Any(r => r.StartsWith("GET /openapi/v2?", StringComparison.Ordinal) && r.EndsWith(" " + Turnstile.Kube.OpenApi.OpenApiDocuments.V2ProtobufAccept, StringComparison.Ordinal)), string.Join("\n", server.Requests));
     }
 }
