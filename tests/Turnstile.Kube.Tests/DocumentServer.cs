@@ -10,9 +10,12 @@ using Turnstile.Kube.OpenApi;
 
 namespace Turnstile.Kube.Tests;
 
+/// <summary>A list the test server answers as a server-side Table.</summary>
+public sealed record ServedList(string Path, string Group, string Resource, IReadOnlyList<System.Text.Json.Nodes.JsonObject> Objects);
+
 /// <summary>
-/// A test-only plain-HTTP server that answers discovery and OpenAPI requests from a snapshot, so the real kubectl can
-/// read the documents Turnstile.Kube builds. Every other path is a 404 Status.
+/// A test-only plain-HTTP server that answers discovery and OpenAPI requests from a snapshot, and the given lists as
+/// Tables, so the real kubectl can read the documents Turnstile.Kube builds. Every other path is a 404 Status.
 /// </summary>
 public sealed class DocumentServer : IAsyncDisposable
 {
@@ -31,7 +34,7 @@ public sealed class DocumentServer : IAsyncDisposable
     /// <summary>Requests the server saw, as <c>METHOD path?query Accept</c>.</summary>
     public List<string> Requests { get; } = [];
 
-    public static async Task<DocumentServer> StartAsync(Func<ApiSnapshot> snapshot)
+    public static async Task<DocumentServer> StartAsync(Func<ApiSnapshot> snapshot, params ServedList[] lists)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
@@ -41,7 +44,10 @@ public sealed class DocumentServer : IAsyncDisposable
         {
             var request = context.Request;
             lock (server!.Requests) server.Requests.Add($"{request.Method} {request.Path}{request.QueryString} {request.Headers.Accept}");
-            var (body, type) = Answer(snapshot(), request);
+            var (body, type) = lists.FirstOrDefault(l => l.Path == request.Path.Value) is { } list
+                ? (new Turnstile.Kube.Tables.TableConverter(snapshot()).ToTable(list.Group, list.Resource, list.Objects, Turnstile.Kube.Tables.IncludeObject.Metadata, DateTimeOffset.UtcNow, "7"),
+                    Turnstile.Kube.Tables.TableWriter.ContentType)
+                : Answer(snapshot(), request);
             if (body is null)
             {
                 context.Response.StatusCode = 404;

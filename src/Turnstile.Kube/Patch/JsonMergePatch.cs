@@ -14,7 +14,7 @@ public static class JsonMergePatch
         JsonNode? patch;
         try
         {
-            patch = JsonNode.Parse(patchJson);
+            patch = Validation.FieldValidation.ParseLastWins(patchJson);
         }
         catch (JsonException)
         {

@@ -14,12 +14,40 @@ public static class JsonPatch
     /// <summary>At most this many operations (kube-apiserver's <c>maxJSONPatchOperations</c>); more is a 413.</summary>
     public const int MaxOperations = 10_000;
 
+    /// <summary>
+    /// What <c>fieldValidation=Strict|Warn</c> finds in the patch document itself: fields other than op, path, from
+    /// and value, and duplicate keys, each prefixed <c>json patch</c> (<c>json patch unknown field "[0].foo"</c>).
+    /// </summary>
+    public static IReadOnlyList<string> StrictProblems(string patchJson)
+    {
+        JsonNode? parsed;
+        try
+        {
+            parsed = Validation.FieldValidation.ParseLastWins(patchJson);
+        }
+        catch (JsonException)
+        {
+            return []; // Apply reports the malformed patch
+        }
+        if (parsed is not JsonArray ops) return [];
+        var problems = new List<string>();
+        var duplicates = Validation.FieldValidation.DuplicateFields(System.Text.Encoding.UTF8.GetBytes(patchJson)).ToList();
+        for (var i = 0; i < ops.Count; i++)
+        {
+            if (ops[i] is not JsonObject op) continue;
+            foreach (var (key, _) in op)
+                if (key is not ("op" or "path" or "from" or "value")) problems.Add($"json patch unknown field {Core.Kube.GoJson.Quote($"[{i}].{key}")}");
+        }
+        problems.AddRange(duplicates.Select(d => "json patch " + d));
+        return problems;
+    }
+
     public static JsonNode Apply(JsonNode document, string patchJson)
     {
         JsonArray ops;
         try
         {
-            var parsed = JsonNode.Parse(patchJson);
+            var parsed = Validation.FieldValidation.ParseLastWins(patchJson);
             ops = parsed as JsonArray ?? throw PatchException.BadRequest($"json: cannot unmarshal {GoKind(parsed)} into Go value of type jsonpatch.Patch");
         }
         catch (JsonException e)

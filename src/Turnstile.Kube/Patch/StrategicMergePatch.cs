@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Turnstile.Kube.OpenApi;
@@ -27,7 +25,7 @@ public static class StrategicMergePatch
         JsonNode? patch;
         try
         {
-            patch = JsonNode.Parse(patchJson);
+            patch = Validation.FieldValidation.ParseLastWins(patchJson);
         }
         catch (JsonException)
         {
@@ -52,7 +50,7 @@ public static class StrategicMergePatch
                 case "replace": return StripDirectives(patch);
                 case "delete": return null;
                 case "merge": break;
-                default: throw PatchException.Internal($"unknown patch type: {directive} in map: {GoFormat(WithDirective(patch, directive))}");
+                default: throw PatchException.Internal($"unknown patch type: {directive} in map: {GoFormat.Value(WithDirective(patch, directive))}");
             }
         }
 
@@ -147,7 +145,7 @@ public static class StrategicMergePatch
             if (element is not JsonObject patchMap) throw PatchException.Internal($"expected a map, but received a {GoTypeName(element)}");
             var directive = (string?)patchMap[Directive];
             if (!patchMap.TryGetPropertyValue(mergeKey, out var keyValue))
-                throw PatchException.Internal($"map: {GoFormat(patchMap)} does not contain declared merge key: {mergeKey}");
+                throw PatchException.Internal($"map: {GoFormat.Value(patchMap)} does not contain declared merge key: {mergeKey}");
             var index = IndexOf(result, mergeKey, keyValue);
             if (directive == "delete")
             {
@@ -216,49 +214,4 @@ public static class StrategicMergePatch
         null => "<nil>",
         _ => node.GetValueKind() switch { JsonValueKind.String => "string", JsonValueKind.Number => "float64", _ => "bool" },
     };
-
-    /// <summary>Go's <c>%v</c> of a decoded JSON value: <c>map[k:v ...]</c> with sorted keys, <c>[a b]</c>, raw strings.</summary>
-    internal static string GoFormat(JsonNode? node)
-    {
-        var sb = new StringBuilder();
-        Format(sb, node);
-        return sb.ToString();
-
-        static void Format(StringBuilder sb, JsonNode? n)
-        {
-            switch (n)
-            {
-                case null: sb.Append("<nil>"); break;
-                case JsonObject o:
-                    sb.Append("map[");
-                    var first = true;
-                    foreach (var (k, v) in o.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-                    {
-                        if (!first) sb.Append(' ');
-                        first = false;
-                        sb.Append(k).Append(':');
-                        Format(sb, v);
-                    }
-                    sb.Append(']');
-                    break;
-                case JsonArray a:
-                    sb.Append('[');
-                    for (var i = 0; i < a.Count; i++)
-                    {
-                        if (i > 0) sb.Append(' ');
-                        Format(sb, a[i]);
-                    }
-                    sb.Append(']');
-                    break;
-                default:
-                    switch (n.GetValueKind())
-                    {
-                        case JsonValueKind.String: sb.Append(n.GetValue<string>()); break;
-                        case JsonValueKind.Number: sb.Append(n.GetValue<double>().ToString(CultureInfo.InvariantCulture)); break;
-                        default: sb.Append(n.ToJsonString()); break;
-                    }
-                    break;
-            }
-        }
-    }
 }

@@ -66,5 +66,32 @@ internal static class ObjectFields
             ? string.Join(",", o.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={(string?)kv.Value}"))
             : "<none>";
 
+    /// <summary>
+    /// labels.Selector's <c>String()</c> of a LabelSelector: every requirement sorted by key (<c>k=v</c>,
+    /// <c>k in (a,b)</c>, <c>k notin (a,b)</c>, <c>k</c>, <c>!k</c>), empty for an empty selector.
+    /// </summary>
+    public static string SelectorString(this JsonNode? selector)
+    {
+        var requirements = new List<(string Key, string Text)>();
+        if (selector.At("matchLabels") is JsonObject labels)
+            requirements.AddRange(labels.Select(kv => (kv.Key, $"{kv.Key}={(string?)kv.Value}")));
+        foreach (var e in selector.Objects("matchExpressions"))
+        {
+            var key = e.Str("key");
+            var values = string.Join(",", e.Strings("values").Order(StringComparer.Ordinal));
+            requirements.Add((key, e.Str("operator") switch
+            {
+                "In" => $"{key} in ({values})",
+                "NotIn" => $"{key} notin ({values})",
+                "Exists" => key,
+                "DoesNotExist" => "!" + key,
+                var op => $"{key} {op} ({values})",
+            }));
+        }
+        return string.Join(",", requirements.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => r.Text));
+    }
+
     public static string OrNone(this string s) => s.Length == 0 ? "<none>" : s;
+
+    public static string OrUnset(this string s) => s.Length == 0 ? "<unset>" : s;
 }

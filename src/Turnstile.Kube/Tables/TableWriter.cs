@@ -17,8 +17,11 @@ public enum IncludeObject
 /// <summary>A <c>TableColumnDefinition</c>; <see cref="Priority"/> above 0 shows only with <c>-o wide</c>.</summary>
 public sealed record TableColumn(string Name, string Type, string Format = "", string Description = "", int Priority = 0);
 
+/// <summary>A <c>TableRowCondition</c> (<c>Completed</c> for pods that finished).</summary>
+public sealed record TableRowCondition(string Type, string Status, string Reason, string Message);
+
 /// <summary>Cells are strings, integers (<see cref="long"/>), booleans, or null.</summary>
-public sealed record TableRow(IReadOnlyList<object?> Cells, JsonObject Object);
+public sealed record TableRow(IReadOnlyList<object?> Cells, JsonObject Object, IReadOnlyList<TableRowCondition>? Conditions = null);
 
 /// <summary>Serializes a <c>meta.k8s.io/v1 Table</c> as kube-apiserver does.</summary>
 public static class TableWriter
@@ -56,6 +59,20 @@ public static class TableWriter
                 w.WriteStartArray("cells");
                 foreach (var cell in row.Cells) WriteCell(w, cell);
                 w.WriteEndArray();
+                if (row.Conditions is { Count: > 0 } conditions)
+                {
+                    w.WriteStartArray("conditions");
+                    foreach (var c in conditions)
+                    {
+                        w.WriteStartObject();
+                        KubeJson.String(w, "type", c.Type);
+                        KubeJson.String(w, "status", c.Status);
+                        if (c.Reason.Length > 0) KubeJson.String(w, "reason", c.Reason);
+                        if (c.Message.Length > 0) KubeJson.String(w, "message", c.Message);
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
+                }
                 w.WritePropertyName("object");
                 switch (include)
                 {

@@ -87,6 +87,48 @@ public static class FieldValidation
         return new DecodedObject(obj, mode == FieldValidationMode.Warn ? walker.Problems : [], null);
     }
 
+    /// <summary>
+    /// Parses JSON the way Go's decoder reads it into a map: a repeated key keeps its last value (System.Text.Json's
+    /// JsonObject refuses duplicates). Throws <see cref="JsonException"/> for malformed input.
+    /// </summary>
+    public static JsonNode? ParseLastWins(string json)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = 10_000 });
+        if (!reader.Read()) throw new JsonException("unexpected end of JSON input");
+        var node = new Walker(FieldValidationMode.Ignore).Read(ref reader, null, "", "");
+        if (reader.Read()) throw new JsonException("invalid character after top-level value");
+        return node;
+    }
+
+    /// <summary>
+    /// The duplicate keys of a JSON document (a merge or strategic merge patch body), by path from its root:
+    /// <c>duplicate field "spec.replicas"</c>. Empty when there are none or the JSON does not parse.
+    /// </summary>
+    public static IReadOnlyList<string> DuplicateFields(ReadOnlySpan<byte> json)
+    {
+        var walker = new Walker(FieldValidationMode.Strict);
+        try
+        {
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 10_000 });
+            if (reader.Read()) walker.Read(ref reader, null, "", "");
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+        return walker.Problems;
+    }
+
+    /// <summary>
+    /// The 422 a patch gets under <c>fieldValidation=Strict</c> when the patch or the patched object has unknown or
+    /// duplicate fields: <c> "" is invalid: patch: Invalid value: "{patched object}": strict decoding error: ...</c>
+    /// (no kind, no name). <paramref name="badValue"/> is the patched object's JSON for JSON and merge patches and
+    /// the patch map in Go's <c>%+v</c> form (<see cref="GoFormat.Value"/>) for strategic merge patches.
+    /// </summary>
+    public static KubeStatus PatchStrictError(string badValue, IEnumerable<string> problems) =>
+        KubeStatus.Invalid("", "", "", [FieldError.Invalid("patch", badValue, StrictMessage(problems))]);
+
     /// <summary><c>strict decoding error: unknown field "a", duplicate field "b"</c>.</summary>
     public static string StrictMessage(IEnumerable<string> problems) => "strict decoding error: " + string.Join(", ", problems);
 

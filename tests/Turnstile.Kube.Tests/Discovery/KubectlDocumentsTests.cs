@@ -56,3 +56,54 @@ public class KubectlDocumentsTests
         Assert.True(server.Requests.Any(r => r.StartsWith("GET /openapi/v2?", StringComparison.Ordinal) && r.EndsWith(" " + Turnstile.Kube.OpenApi.OpenApiDocuments.V2ProtobufAccept, StringComparison.Ordinal)), string.Join("\n", server.Requests));
     }
 }
+
+/// <summary>The real kubectl prints the server-side tables.</summary>
+public class KubectlTableTests
+{
+    private static System.Text.Json.Nodes.JsonObject Obj(string json) => System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
+
+    private static string Ago(TimeSpan t) => (DateTimeOffset.UtcNow - t).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
+
+    [Fact]
+    public async Task Get_prints_builtin_columns_wide_cells_and_namespaces()
+    {
+        var pods = new[]
+        {
+            Obj("""
+                {"metadata":{"name":"web-1","namespace":"default","creationTimestamp":"T5M"},
+                 "spec":{"nodeName":"ip-10-0-1-5.ec2.internal","containers":[{"name":"web"}]},
+                 "status":{"phase":"Running","podIPs":[{"ip":"10.0.1.20"}],"containerStatuses":[{"name":"web","ready":true,"restartCount":0,"state":{"running":{}}}]}}
+                """.Replace("T5M", Ago(TimeSpan.FromMinutes(5)))),
+            Obj("""
+                {"metadata":{"name":"job-x","namespace":"batch","creationTimestamp":"T3H"},
+                 "spec":{"containers":[{"name":"c"}]},
+                 "status":{"phase":"Succeeded","containerStatuses":[{"name":"c","ready":false,"restartCount":0,"state":{"terminated":{"reason":"Completed","exitCode":0}}}]}}
+                """.Replace("T3H", Ago(TimeSpan.FromHours(3)))),
+        };
+        await using var server = await DocumentServer.StartAsync(() => ServedApis.ForEks().Current, new ServedList("/api/v1/pods", "", "pods", pods));
+        var (code, stdout, stderr) = await server.KubectlAsync("get", "pods", "-A", "-o", "wide");
+        Assert.True(code == 0, stderr);
+        var lines = stdout.TrimEnd('\n').Split('\n');
+        Assert.Equal(3, lines.Length);
+        Assert.Matches(@"^NAMESPACE\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES$", lines[0]);
+        Assert.Matches(@"^default\s+web-1\s+1/1\s+Running\s+0\s+5m\d*s?\s+10\.0\.1\.20\s+ip-10-0-1-5\.ec2\.internal\s+<none>\s+<none>$", lines[1]);
+        Assert.Matches(@"^batch\s+job-x\s+0/1\s+Completed\s+0\s+3h\s+<none>\s+<none>\s+<none>\s+<none>$", lines[2]);
+    }
+
+    [Fact]
+    public async Task Get_prints_crd_printer_columns()
+    {
+        var apis = ServedApis.ForEks();
+        apis.AddOrReplace(TestCrds.Widget());
+        var widgets = new[]
+        {
+            Obj("""{"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w1","namespace":"default","creationTimestamp":"T3D"},"spec":{"size":4,"color":"blue"}}"""
+                .Replace("T3D", Ago(TimeSpan.FromDays(3)))),
+        };
+        await using var server = await DocumentServer.StartAsync(() => apis.Current,
+            new ServedList("/apis/example.com/v1/namespaces/default/widgets", "example.com", "widgets", widgets));
+        var (code, stdout, stderr) = await server.KubectlAsync("get", "wd");
+        Assert.True(code == 0, stderr);
+        Assert.Equal(["NAME   SIZE   AGE", "w1     4      3d"], stdout.TrimEnd('\n').Split('\n'));
+    }
+}

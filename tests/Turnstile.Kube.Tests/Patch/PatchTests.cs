@@ -183,3 +183,35 @@ public class StrategicMergePatchTests
         Assert.Equal(400, Assert.Throws<PatchException>(() => StrategicMergePatch.Apply(PodObject, "[1]", Pod)).Status.Code);
     }
 }
+
+public class PatchFieldValidationTests
+{
+    [Fact]
+    public void Duplicate_keys_in_a_patch_keep_the_last_value_and_are_reported()
+    {
+        const string patch = """{"metadata":{"labels":{"a":"1","a":"2"}},"spec":{"replicas":1,"replicas":2}}""";
+        var merged = Turnstile.Kube.Patch.JsonMergePatch.Apply(new JsonObject(), patch)!;
+        Assert.Equal("2", (string?)merged["metadata"]!["labels"]!["a"]);
+        Assert.Equal(["duplicate field \"metadata.labels.a\"", "duplicate field \"spec.replicas\""],
+            Turnstile.Kube.Validation.FieldValidation.DuplicateFields(System.Text.Encoding.UTF8.GetBytes(patch)));
+    }
+
+    [Fact]
+    public void Json_patch_strict_problems_name_unknown_and_duplicate_operation_fields()
+    {
+        Assert.Equal(
+            ["json patch unknown field \"[1].valeu\"", "json patch duplicate field \"[0].path\""],
+            JsonPatch.StrictProblems("""[{"op":"add","path":"/a","path":"/b","value":1},{"op":"add","path":"/c","valeu":2}]"""));
+        Assert.Empty(JsonPatch.StrictProblems("[{"));
+    }
+
+    [Fact]
+    public void Strict_patch_errors_are_422_without_kind_or_name()
+    {
+        var status = Turnstile.Kube.Validation.FieldValidation.PatchStrictError("""{"spec":{"foo":1}}""", ["unknown field \"spec.foo\""]);
+        Assert.Equal(422, status.Code);
+        Assert.Equal(""" "" is invalid: patch: Invalid value: "{\"spec\":{\"foo\":1}}": strict decoding error: unknown field "spec.foo" """.TrimEnd(), status.Message);
+        Assert.Equal("patch", status.Details!.Causes[0].Field);
+        Assert.Equal("map[spec:map[foo:1 list:[a 2.5]]]", Turnstile.Kube.GoFormat.Value(JsonNode.Parse("""{"spec":{"list":["a",2.5],"foo":1}}""")));
+    }
+}

@@ -100,7 +100,7 @@ public class TableTests
     {
         Assert.Equal(["c", 3L, "<unknown>"], Eks.Rows("", "configmaps", [Obj("""{"metadata":{"name":"c"},"data":{"a":"1","b":"2"},"binaryData":{"c":"AA=="}}""")], Now)[0].Cells);
         Assert.Equal(["s", "Opaque", 1L, "<unknown>"], Eks.Rows("", "secrets", [Obj("""{"metadata":{"name":"s"},"type":"Opaque","data":{"a":"MQ=="}}""")], Now)[0].Cells);
-        var svc = Obj("""{"metadata":{"name":"svc"},"spec":{"type":"NodePort","clusterIP":"10.100.0.1","ports":[{"port":80,"nodePort":30080,"protocol":"TCP"},{"port":53,"protocol":"UDP"}],"selector":{"app":"web"}}}""");
+        var svc = Obj("""{"metadata":{"name":"svc"},"spec":{"type":"NodePort","clusterIP":"10.100.0.1","clusterIPs":["10.100.0.1"],"ports":[{"port":80,"nodePort":30080,"protocol":"TCP"},{"port":53,"protocol":"UDP"}],"selector":{"app":"web"}}}""");
         Assert.Equal(["svc", "NodePort", "10.100.0.1", "<none>", "80:30080/TCP,53/UDP", "<unknown>", "app=web"], Eks.Rows("", "services", [svc], Now)[0].Cells);
     }
 
@@ -125,5 +125,83 @@ public class TableTests
             text);
         Assert.Contains("\"object\":null", Encoding.UTF8.GetString(Eks.ToTable("", "configmaps", [cm], IncludeObject.None, Now)));
         Assert.Contains("\"object\":{\"kind\":\"ConfigMap\"", Encoding.UTF8.GetString(Eks.ToTable("", "configmaps", [cm], IncludeObject.Object, Now)));
+    }
+}
+
+public class MorePrinterTests
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2025-03-13T01:32:50Z");
+    private static readonly TableConverter Eks = new(ServedApis.ForEks().Current);
+
+    private static IReadOnlyList<object?> Cells(string group, string resource, string json) =>
+        Eks.Rows(group, resource, [JsonNode.Parse(json)!.AsObject()], Now)[0].Cells;
+
+    [Fact]
+    public void Jobs_show_status_completions_and_duration()
+    {
+        Assert.Equal(["Name", "Status", "Completions", "Duration", "Age"], Eks.ColumnsFor("batch", "jobs").Where(c => c.Priority == 0).Select(c => c.Name));
+        Assert.Equal(
+            ["pi", "Complete", "1/1", "17s", "<unknown>", "pi", "perl", "batch.kubernetes.io/controller-uid=abc"],
+            Cells("batch", "jobs", """
+                {"metadata":{"name":"pi"},"spec":{"completions":1,"selector":{"matchLabels":{"batch.kubernetes.io/controller-uid":"abc"}},
+                 "template":{"spec":{"containers":[{"name":"pi","image":"perl"}]}}},
+                 "status":{"succeeded":1,"startTime":"2025-03-13T01:00:00Z","completionTime":"2025-03-13T01:00:17Z","conditions":[{"type":"Complete","status":"True"}]}}
+                """));
+        Assert.Equal("0/1 of 3", Cells("batch", "jobs", """{"metadata":{"name":"p"},"spec":{"parallelism":3}}""")[2]);
+    }
+
+    [Fact]
+    public void Events_fill_every_cell_and_count_singletons_as_one()
+    {
+        Assert.Equal(
+            ["5m", "Normal", "Scheduled", "pod/web-1", "", "default-scheduler", "Successfully assigned default/web-1", "5m", 1L, "web-1.17c"],
+            Cells("", "events", """
+                {"metadata":{"name":"web-1.17c"},"type":"Normal","reason":"Scheduled","message":"Successfully assigned default/web-1 ",
+                 "involvedObject":{"kind":"Pod","name":"web-1"},"reportingComponent":"default-scheduler","eventTime":"2025-03-13T01:27:50.000000Z"}
+                """));
+    }
+
+    [Fact]
+    public void Claims_volumes_and_storage_classes()
+    {
+        Assert.Equal(
+            ["data", "Bound", "pv-1", "10Gi", "RWO", "gp2", "<unset>", "<unknown>", "Filesystem"],
+            Cells("", "persistentvolumeclaims", """
+                {"metadata":{"name":"data"},"spec":{"volumeName":"pv-1","storageClassName":"gp2","volumeMode":"Filesystem"},
+                 "status":{"phase":"Bound","capacity":{"storage":"10Gi"},"accessModes":["ReadWriteOnce"]}}
+                """));
+        Assert.Equal(
+            ["gp2 (default)", "kubernetes.io/aws-ebs", "Delete", "WaitForFirstConsumer", false, "<unknown>"],
+            Cells("storage.k8s.io", "storageclasses", """
+                {"metadata":{"name":"gp2","annotations":{"storageclass.kubernetes.io/is-default-class":"true"}},"provisioner":"kubernetes.io/aws-ebs",
+                 "reclaimPolicy":"Delete","volumeBindingMode":"WaitForFirstConsumer"}
+                """));
+    }
+
+    [Fact]
+    public void Hpas_pdbs_and_endpoints()
+    {
+        Assert.Equal(
+            ["web", "Deployment/web", "cpu: 40%/80%", "1", 5L, 2L, "<unknown>"],
+            Cells("autoscaling", "horizontalpodautoscalers", """
+                {"metadata":{"name":"web"},"spec":{"scaleTargetRef":{"kind":"Deployment","name":"web"},"minReplicas":1,"maxReplicas":5,
+                 "metrics":[{"type":"Resource","resource":{"name":"cpu","target":{"type":"Utilization","averageUtilization":80}}}]},
+                 "status":{"currentReplicas":2,"currentMetrics":[{"type":"Resource","resource":{"name":"cpu","current":{"averageUtilization":40}}}]}}
+                """));
+        Assert.Equal(["pdb", "1", "N/A", 0L, "<unknown>"], Cells("policy", "poddisruptionbudgets", """{"metadata":{"name":"pdb"},"spec":{"minAvailable":1}}"""));
+        Assert.Equal(
+            ["kubernetes", "10.0.1.1:443,10.0.2.1:443,10.0.3.1:443 + 1 more...", "<unknown>"],
+            Cells("", "endpoints", """
+                {"metadata":{"name":"kubernetes"},"subsets":[{"addresses":[{"ip":"10.0.1.1"},{"ip":"10.0.2.1"},{"ip":"10.0.3.1"},{"ip":"10.0.4.1"}],"ports":[{"port":443}]}]}
+                """));
+    }
+
+    [Fact]
+    public void Finished_pods_carry_the_completed_row_condition()
+    {
+        var row = Eks.Rows("", "pods", [JsonNode.Parse("""{"metadata":{"name":"p"},"spec":{"containers":[]},"status":{"phase":"Succeeded"}}""")!.AsObject()], Now)[0];
+        Assert.Equal([new TableRowCondition("Completed", "True", "Succeeded", "The pod has completed successfully.")], row.Conditions);
+        var text = System.Text.Encoding.UTF8.GetString(TableWriter.Write(Eks.ColumnsFor("", "pods"), [row], IncludeObject.None));
+        Assert.Contains("\"conditions\":[{\"type\":\"Completed\",\"status\":\"True\",\"reason\":\"Succeeded\",\"message\":\"The pod has completed successfully.\"}],\"object\":null", text);
     }
 }
