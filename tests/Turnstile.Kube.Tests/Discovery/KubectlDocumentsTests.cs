@@ -107,3 +107,47 @@ public class KubectlTableTests
         Assert.Equal(["NAME   SIZE   AGE", "w1     4      3d"], stdout.TrimEnd('\n').Split('\n'));
     }
 }
+
+/// <summary>kubectl's validation step takes the server-side path when OpenAPI v3 advertises fieldValidation.</summary>
+public class KubectlValidationTests
+{
+    [Fact]
+    public async Task Apply_and_create_find_field_validation_in_openapi_v3_and_never_fetch_v2()
+    {
+        await using var server = await DocumentServer.StartAsync(() => ServedApis.ForEks().Current);
+        var manifest = Path.Combine(Path.GetTempPath(), $"turnstile-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(manifest, """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+            spec:
+              selector:
+                matchLabels: {app: web}
+              template:
+                metadata:
+                  labels: {app: web}
+                spec:
+                  containers:
+                  - name: web
+                    image: nginx
+                    imagePullPolice: Always
+            """);
+        try
+        {
+            // the typo is left for the server to report: kubectl does no client-side schema check here
+            var (code, stdout, stderr) = await server.KubectlAsync("apply", "-f", manifest, "--dry-run=client");
+            Assert.True(code == 0, stderr);
+            Assert.Equal("deployment.apps/web created (dry run)\n", stdout);
+            (code, stdout, stderr) = await server.KubectlAsync("create", "-f", manifest, "--dry-run=client", "-o", "name");
+            Assert.True(code == 0, stderr);
+            Assert.Equal("deployment.apps/web\n", stdout);
+            Assert.Contains(server.Requests, r => r.StartsWith("GET /openapi/v3/apis/apps/v1?hash=", StringComparison.Ordinal));
+            Assert.DoesNotContain(server.Requests, r => r.StartsWith("GET /openapi/v2", StringComparison.Ordinal));
+        }
+        finally
+        {
+            File.Delete(manifest);
+        }
+    }
+}
