@@ -140,15 +140,40 @@ public class StrategicMergePatchTests
         var labels = Apply(PodObject, """{"metadata":{"labels":{"$patch":"replace","z":"1"}}}""", Pod);
         Assert.Equal("""{"z":"1"}""", labels["metadata"]!["labels"]!.ToJsonString());
 
+        // apimachinery turns a deleted map into an empty one (omitted once the object is encoded)
         var noLabels = Apply(PodObject, """{"metadata":{"labels":{"$patch":"delete"}}}""", Pod);
-        Assert.Null(noLabels["metadata"]!["labels"]);
+        Assert.Equal("{}", noLabels["metadata"]!["labels"]!.ToJsonString());
+
+        // a map carrying a directive is dropped where the original has no such field
+        var fresh = Apply(JsonNode.Parse("""{"metadata":{"name":"p"}}""")!.AsObject(), """{"metadata":{"annotations":{"$patch":"replace","a":"b"}}}""", Pod);
+        Assert.Null(fresh["metadata"]!["annotations"]);
     }
 
     [Fact]
     public void Primitive_merge_lists_union_and_delete_from_primitive_list()
     {
         var result = Apply(PodObject, """{"metadata":{"finalizers":["z","x"],"$deleteFromPrimitiveList/finalizers":["y"]}}""", Pod);
-        Assert.Equal("""["x","z"]""", result["metadata"]!["finalizers"]!.ToJsonString());
+        Assert.Equal("""["z","x"]""", result["metadata"]!["finalizers"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Merged_lists_put_new_items_first_and_keep_known_items_in_place()
+    {
+        // apimachinery's normalizeElementOrder: patch items in patch order, server-only items in server order,
+        // interleaved by original position; an item the server did not have comes before the rest
+        var result = Apply(PodObject, """{"spec":{"containers":[{"name":"new","image":"n"}]}}""", Pod);
+        Assert.Equal(["new", "app", "sidecar"], result["spec"]!["containers"]!.AsArray().Select(c => (string?)c!["name"]));
+        var env = Apply(PodObject, """{"spec":{"containers":[{"name":"app","env":[{"name":"C","value":"4"},{"name":"A","value":"0"}]}]}}""", Pod);
+        Assert.Equal(["C", "A", "B"], env["spec"]!["containers"]![0]!["env"]!.AsArray().Select(e => (string?)e!["name"]));
+    }
+
+    [Fact]
+    public void Set_element_order_that_contradicts_the_patch_list_fails()
+    {
+        var e = Assert.Throws<PatchException>(() => Apply(PodObject,
+            """{"spec":{"$setElementOrder/containers":[{"name":"app"}],"containers":[{"name":"sidecar","image":"s"}]}}""", Pod));
+        Assert.Equal(500, e.Status.Code);
+        Assert.StartsWith("Internal error occurred: The order in patch list:\n", e.Status.Message);
     }
 
     [Fact]
@@ -166,8 +191,11 @@ public class StrategicMergePatchTests
         var result = Apply(deployment, """{"spec":{"strategy":{"$retainKeys":["type"],"type":"Recreate"}}}""", Deployment);
         Assert.Equal("""{"type":"Recreate"}""", result["spec"]!["strategy"]!.ToJsonString());
         var e = Assert.Throws<PatchException>(() => Apply(deployment, """{"spec":{"strategy":{"$retainKeys":["type"],"rollingUpdate":{}}}}""", Deployment));
-        Assert.Equal(422, e.Status.Code);
-        Assert.Equal("patch content doesn't match retainKeys list", e.Status.Details!.Causes[0].Message);
+        Assert.Equal(400, e.Status.Code);
+        Assert.Equal("invalid patch format of retainKeys", e.Status.Message);
+        // nulls need not be listed
+        Assert.Equal("""{"type":"Recreate"}""",
+            Apply(deployment, """{"spec":{"strategy":{"$retainKeys":["type"],"type":"Recreate","rollingUpdate":null}}}""", Deployment)["spec"]!["strategy"]!.ToJsonString());
         Assert.Equal("invalid patch format of retainKeys",
             Assert.Throws<PatchException>(() => Apply(deployment, """{"spec":{"strategy":{"$retainKeys":"type"}}}""", Deployment)).Status.Message);
     }
@@ -213,5 +241,44 @@ public class PatchFieldValidationTests
         Assert.Equal(""" "" is invalid: patch: Invalid value: "{\"spec\":{\"foo\":1}}": strict decoding error: unknown field "spec.foo" """.TrimEnd(), status.Message);
         Assert.Equal("patch", status.Details!.Causes[0].Field);
         Assert.Equal("map[spec:map[foo:1 list:[a 2.5]]]", Turnstile.Kube.GoFormat.Value(JsonNode.Parse("""{"spec":{"list":["a",2.5],"foo":1}}""")));
+    }
+}
+
+/// <summary>Cases from apimachinery's strategic merge patch test table (current object + three-way patch = result).</summary>
+public class StrategicMergePatchUpstreamCases
+{
+    // A test-only kind whose fields carry the patch metadata of the upstream test struct.
+    private static readonly SchemaNode Schema = ServedApis.ForEks().AddOrReplace(CustomResourceDefinition.FromObject(JsonNode.Parse("""
+        {"metadata":{"name":"things.test.io"},"spec":{"group":"test.io","scope":"Cluster","names":{"plural":"things","kind":"Thing"},
+         "versions":[{"name":"v1","served":true,"storage":true,"schema":{"openAPIV3Schema":{"type":"object","properties":{
+           "mergingList":{"type":"array","x-kubernetes-patch-strategy":"merge","x-kubernetes-patch-merge-key":"name",
+             "items":{"type":"object","properties":{"name":{"type":"string"},"value":{"type":"string"},"other":{"type":"string"}}}},
+           "mergingIntList":{"type":"array","x-kubernetes-patch-strategy":"merge","items":{"type":"integer"}}}}}}]}}
+        """)!.AsObject())).Schemas.ForKind(new("test.io", "v1", "Thing"))!;
+
+    [Theory]
+    [InlineData( // merge lists of maps
+        """{"mergingList":[{"name":"1","other":"a"},{"name":"2","value":"2","other":"b"}]}""",
+        """{"$setElementOrder/mergingList":[{"name":"4"},{"name":"1"},{"name":"2"},{"name":"3"}],"mergingList":[{"name":"4","value":"4"},{"name":"3","value":"3"}]}""",
+        """{"mergingList":[{"name":"4","value":"4"},{"name":"1","other":"a"},{"name":"2","value":"2","other":"b"},{"name":"3","value":"3"}]}""")]
+    [InlineData( // merge lists of scalars
+        """{"mergingIntList":[1,2,4]}""",
+        """{"$setElementOrder/mergingIntList":[1,2,3],"mergingIntList":[3]}""",
+        """{"mergingIntList":[1,2,3,4]}""")]
+    [InlineData( // set elements order in a list with server-only items
+        """{"mergingList":[{"name":"1","other":"a"},{"name":"3","value":"3"},{"name":"4","value":"4"},{"name":"2","value":"2"},{"name":"9"}]}""",
+        """{"$setElementOrder/mergingList":[{"name":"4"},{"name":"2"},{"name":"3"},{"name":"1"}]}""",
+        """{"mergingList":[{"name":"4","value":"4"},{"name":"2","value":"2"},{"name":"3","value":"3"},{"name":"1","other":"a"},{"name":"9"}]}""")]
+    [InlineData( // delete map from merging list
+        """{"mergingList":[{"name":"1"},{"name":"2"}]}""",
+        """{"$setElementOrder/mergingList":[{"name":"2"}],"mergingList":[{"name":"1","$patch":"delete"}]}""",
+        """{"mergingList":[{"name":"2"}]}""")]
+    [InlineData( // $deleteFromPrimitiveList of a missing item adds nothing
+        """{"mergingIntList":[1,2]}""",
+        """{"$deleteFromPrimitiveList/mergingIntList":[3]}""",
+        """{"mergingIntList":[1,2]}""")]
+    public void Result_matches_upstream(string current, string patch, string expected)
+    {
+        Assert.Equal(expected, StrategicMergePatch.Apply(JsonNode.Parse(current)!.AsObject(), patch, Schema).ToJsonString());
     }
 }
