@@ -6,17 +6,7 @@ using Turnstile.Kube.Catalog;
 namespace Turnstile.Kube.OpenApi;
 
 /// <summary>A group/version/kind.</summary>
-public readonly record struct GroupVersionKind(string Group, string Version, string Kind)
-{
-    public string GroupVersion => Group.Length == 0 ? Version : Group + "/" + Version;
-
-    /// <summary>Splits an <c>apiVersion</c> (<c>apps/v1</c>, <c>v1</c>) and pairs it with a kind.</summary>
-    public static GroupVersionKind FromApiVersion(string apiVersion, string kind)
-    {
-        var slash = apiVersion.IndexOf('/');
-        return slash < 0 ? new("", apiVersion, kind) : new(apiVersion[..slash], apiVersion[(slash + 1)..], kind);
-    }
-}
+public readonly record struct GroupVersionKind(string Group, string Version, string Kind);
 
 /// <summary>
 /// The OpenAPI v3 schemas of every kind a cluster serves, by name (<c>io.k8s.api.core.v1.Pod</c>,
@@ -61,19 +51,12 @@ public sealed class SchemaSet
 
     public IReadOnlyDictionary<string, JsonObject> Schemas => _schemas;
 
-    /// <summary>The kinds with a schema.</summary>
-    public IReadOnlyCollection<GroupVersionKind> Kinds => _byKind.Keys;
-
     /// <summary>The schema name of a kind (the name its <c>x-kubernetes-group-version-kind</c> is on).</summary>
     public string? NameOf(GroupVersionKind gvk) => _byKind.GetValueOrDefault(gvk);
 
     /// <summary>The root of a kind's schema; null when the kind has none (metrics.k8s.io, unknown kinds).</summary>
     public SchemaNode? ForKind(GroupVersionKind gvk) =>
         NameOf(gvk) is { } name ? new SchemaNode(this, _schemas[name], _structural.Contains(name)) : null;
-
-    /// <summary>A named schema as a node.</summary>
-    public SchemaNode? Named(string name) =>
-        _schemas.TryGetValue(name, out var s) ? new SchemaNode(this, s, _structural.Contains(name)) : null;
 
     /// <summary>Follows <c>$ref</c> and single-element <c>allOf</c> wrappers to the schema that carries the structure.</summary>
     internal JsonObject Resolve(JsonObject schema)

@@ -191,7 +191,9 @@ public static class FieldValidation
                 if (schema is not null && schema.HasProperties)
                 {
                     fieldSchema = schema.Property(name);
-                    known = fieldSchema is not null || schema.PreservesUnknownFields;
+                    // an embedded resource always has apiVersion, kind and metadata
+                    known = fieldSchema is not null || schema.PreservesUnknownFields
+                        || (schema.IsEmbeddedResource && name is "apiVersion" or "kind" or "metadata");
                 }
                 else if (values is not null)
                 {

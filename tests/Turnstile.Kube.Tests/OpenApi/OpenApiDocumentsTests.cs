@@ -86,3 +86,22 @@ public class OpenApiDocumentsTests
         Assert.NotNull(Parse(after)["paths"]!["apis/example.com/v1beta1"]);
     }
 }
+
+public class SchemaNodeTests
+{
+    private static readonly SchemaSet Schemas = ServedApis.ForEks().Current.Schemas;
+
+    [Fact]
+    public void Nodes_expose_the_list_and_map_metadata_server_side_apply_needs()
+    {
+        var pod = Schemas.ForKind(new("", "v1", "Pod"))!;
+        var ports = pod.Property("spec")!.Property("containers")!.Items!.Property("ports")!;
+        Assert.Equal(("map", "merge", "containerPort"), (ports.ListType, ports.PatchStrategy, ports.PatchMergeKey));
+        Assert.Equal(["containerPort", "protocol"], ports.ListMapKeys);
+        var selector = pod.Property("spec")!.Property("nodeSelector")!;
+        Assert.Equal("atomic", selector.MapType);
+        Assert.Equal("string", selector.AdditionalProperties!.Type);
+        Assert.True(pod.Property("metadata")!.Property("managedFields")!.Items!.Property("fieldsV1")!.PreservesUnknownFields);
+        Assert.False(pod.IsStructural);
+    }
+}

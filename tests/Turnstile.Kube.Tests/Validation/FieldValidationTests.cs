@@ -126,3 +126,22 @@ public class FieldValidationTests
         Assert.StartsWith("Deployment in version \"v1\" cannot be handled as a Deployment: ", result.Error.Message);
     }
 }
+
+public class EmbeddedResourceTests
+{
+    [Fact]
+    public void Embedded_resources_keep_api_version_kind_and_metadata()
+    {
+        var crd = TestCrds.WidgetObject();
+        crd["spec"]!["versions"]![1]!["schema"]!["openAPIV3Schema"]!["properties"]!["spec"]!["properties"]!["template"] =
+            JsonNode.Parse("""{"type":"object","x-kubernetes-embedded-resource":true,"properties":{"spec":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}""");
+        var schemas = ServedApis.ForEks().AddOrReplace(CustomResourceDefinition.FromObject(crd)).Schemas;
+        var gvk = new GroupVersionKind("example.com", "v1", "Widget");
+        var result = FieldValidation.Decode(Encoding.UTF8.GetBytes("""
+            {"apiVersion":"example.com/v1","kind":"Widget","metadata":{"name":"w"},
+             "spec":{"template":{"apiVersion":"v1","kind":"Pod","metadata":{"name":"x"},"spec":{"any":1},"extra":true}}}
+            """), schemas.ForKind(gvk)!, gvk, FieldValidationMode.Warn);
+        Assert.Equal(["unknown field \"spec.template.extra\""], result.Warnings);
+        Assert.Equal("Pod", (string?)result.Object!["spec"]!["template"]!["kind"]);
+    }
+}
