@@ -32,7 +32,7 @@ public sealed class SchemaSet
     }
 
     /// <summary>The built-in schemas alone.</summary>
-    public static SchemaSet BuiltInOnly() => new(new Dictionary<string, JsonObject>(BuiltIn.Value, StringComparer.Ordinal));
+    private static SchemaSet BuiltInOnly() => new(new Dictionary<string, JsonObject>(BuiltIn.Value, StringComparer.Ordinal));
 
     /// <summary>The schemas of everything a snapshot serves.</summary>
     public static SchemaSet For(ApiSnapshot snapshot)
