@@ -14,6 +14,9 @@ public enum ApiSource
 
     /// <summary>The metrics.k8s.io aggregated API served by the metrics-server add-on.</summary>
     MetricsServer,
+
+    /// <summary>A CustomResourceDefinition created in the cluster at run time.</summary>
+    CustomResource,
 }
 
 /// <summary>
@@ -42,11 +45,25 @@ public sealed record ApiResource
     public IReadOnlyList<ApiSubresource> Subresources { get; init; } = [];
     public ApiSource Source { get; init; } = ApiSource.Kubernetes;
 
+    /// <summary>
+    /// Legacy discovery's <c>storageVersionHash</c>: a fingerprint of the group/version/kind the resource is stored as
+    /// (first 8 bytes of SHA-256 of <c>group/version/kind</c>, base64). Empty for resources without storage (reviews,
+    /// bindings, componentstatuses, aggregated APIs).
+    /// </summary>
+    public string StorageVersionHash { get; init; } = "";
+
     /// <summary><c>v1</c> for the core group, otherwise <c>group/version</c>.</summary>
     public string GroupVersion => Group.Length == 0 ? Version : Group + "/" + Version;
 
     /// <summary><c>resource</c> for the core group, otherwise <c>resource.group</c> (Go's <c>GroupResource.String()</c>).</summary>
     public string QualifiedName => Group.Length == 0 ? Name : Name + "." + Group;
+
+    /// <summary>kube-apiserver's storage version hash of the group/version/kind a resource is stored as.</summary>
+    public static string StorageVersionHashOf(string group, string version, string kind)
+    {
+        var digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{group}/{version}/{kind}"));
+        return Convert.ToBase64String(digest, 0, 8);
+    }
 
     public bool HasVerb(string verb) => Verbs.Contains(verb, StringComparer.Ordinal);
 

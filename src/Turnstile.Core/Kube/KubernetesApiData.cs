@@ -61,7 +61,27 @@ internal static class KubernetesApiData
 
     private static VersionBuilder V(string version, params ApiResource[] resources) =>
         (group, source) => new ApiGroupVersion(group, version,
-            resources.Select(r => r with { Group = group, Version = version, Source = source }).ToArray());
+            resources.Select(r => r with
+            {
+                Group = group,
+                Version = version,
+                Source = source,
+                StorageVersionHash = source == ApiSource.MetricsServer ? "" : StorageHash(group, version, r),
+            }).ToArray());
+
+    // Stored resources are exactly those that can be watched. Two are stored at another group-version than they are
+    // served at: events.k8s.io events share core v1 Event storage, and HPAs are stored as autoscaling/v2.
+    private static string StorageHash(string group, string version, ApiResource r)
+    {
+        if (!r.Verbs.Contains("watch")) return "";
+        (group, version) = (group, r.Name) switch
+        {
+            ("events.k8s.io", "events") => ("", "v1"),
+            ("autoscaling", "horizontalpodautoscalers") => ("autoscaling", "v2"),
+            _ => (group, version),
+        };
+        return ApiResource.StorageVersionHashOf(group, version, r.Kind);
+    }
 
     private static ApiResource R(string name, string singular, bool namespaced, string kind, IReadOnlyList<string> verbs,
         string[]? shortNames = null, string[]? categories = null, ApiSubresource[]? subresources = null) => new()
