@@ -23,6 +23,9 @@ internal sealed class YMap
     }
 }
 
+/// <summary>A scalar written as is, unquoted: a number or a boolean taken from JSON.</summary>
+internal sealed record YPlain(string Text);
+
 /// <summary>
 /// Orders mapping keys like go-yaml v2 (used by kubectl's <c>-o yaml</c>): letters compare by code point,
 /// a non-letter sorts before a letter, and runs of digits compare by numeric value.
@@ -150,6 +153,7 @@ internal static partial class YamlWriter
         {
             case null: sb.Append(" null\n"); return true;
             case string s: sb.Append(' '); WriteScalar(sb, s, indent); return true;
+            case YPlain p: sb.Append(' ').Append(p.Text).Append('\n'); return true;
             case YMap { Entries.Count: 0 }: sb.Append(" {}\n"); return true;
             case IReadOnlyList<object?> { Count: 0 }: sb.Append(" []\n"); return true;
             default: return false;

@@ -1,0 +1,212 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Turnstile.Kube.Storage;
+
+/// <summary>
+/// One Kubernetes object as a JSON tree, with typed access to its ObjectMeta. Mutable: each request works on its own
+/// copy (<see cref="Parse"/>, <see cref="Clone"/>). Values of the wrong JSON type read as absent; request bodies are
+/// checked for shape before they get here (<c>ObjectShape</c>).
+/// </summary>
+public sealed class KubeObject(JsonObject root)
+{
+    public JsonObject Root { get; } = root;
+
+    public static KubeObject Parse(ReadOnlySpan<byte> json) => new(KubeJson.ParseObject(json));
+
+    public KubeObject Clone() => new((JsonObject)Root.DeepClone());
+
+    public string Kind
+    {
+        get => String(Root, "kind");
+        set => Root["kind"] = value;
+    }
+
+    public string ApiVersion
+    {
+        get => String(Root, "apiVersion");
+        set => Root["apiVersion"] = value;
+    }
+
+    public JsonObject Metadata
+    {
+        get
+        {
+            if (Root["metadata"] is JsonObject m) return m;
+            var created = new JsonObject();
+            Root["metadata"] = created;
+            return created;
+        }
+    }
+
+    private JsonObject? MetadataOrNull => Root["metadata"] as JsonObject;
+
+    public string Name
+    {
+        get => String(MetadataOrNull, "name");
+        set => SetString("name", value);
+    }
+
+    public string GenerateName
+    {
+        get => String(MetadataOrNull, "generateName");
+        set => SetString("generateName", value);
+    }
+
+    public string Namespace
+    {
+        get => String(MetadataOrNull, "namespace");
+        set => SetString("namespace", value);
+    }
+
+    public string Uid
+    {
+        get => String(MetadataOrNull, "uid");
+        set => SetString("uid", value);
+    }
+
+    public string ResourceVersion
+    {
+        get => String(MetadataOrNull, "resourceVersion");
+        set => SetString("resourceVersion", value);
+    }
+
+    public long Generation
+    {
+        get => Int(MetadataOrNull, "generation") ?? 0;
+        set
+        {
+            if (value == 0) Metadata.Remove("generation");
+            else Metadata["generation"] = value;
+        }
+    }
+
+    public string CreationTimestamp
+    {
+        get => String(MetadataOrNull, "creationTimestamp");
+        set => SetString("creationTimestamp", value);
+    }
+
+    public string DeletionTimestamp
+    {
+        get => String(MetadataOrNull, "deletionTimestamp");
+        set => SetString("deletionTimestamp", value);
+    }
+
+    public long? DeletionGracePeriodSeconds
+    {
+        get => Int(MetadataOrNull, "deletionGracePeriodSeconds");
+        set
+        {
+            if (value is null) Metadata.Remove("deletionGracePeriodSeconds");
+            else Metadata["deletionGracePeriodSeconds"] = value.Value;
+        }
+    }
+
+    public IReadOnlyDictionary<string, string> Labels => StringMap(MetadataOrNull?["labels"]);
+
+    public IReadOnlyDictionary<string, string> Annotations => StringMap(MetadataOrNull?["annotations"]);
+
+    public IReadOnlyList<string> Finalizers => StringList(MetadataOrNull?["finalizers"]);
+
+    public void SetLabel(string key, string value) => SetMapEntry("labels", key, value);
+
+    public void SetFinalizers(IReadOnlyCollection<string> finalizers)
+    {
+        if (finalizers.Count == 0) Metadata.Remove("finalizers");
+        else Metadata["finalizers"] = new JsonArray(finalizers.Select(f => (JsonNode?)JsonValue.Create(f)).ToArray());
+    }
+
+    public JsonNode? this[string member]
+    {
+        get => Root[member];
+        set
+        {
+            if (value is null) Root.Remove(member);
+            else Root[member] = value;
+        }
+    }
+
+    public bool Has(string member) => Root.ContainsKey(member);
+
+    /// <summary>
+    /// Puts the object in the shape kube-apiserver serializes: kind, apiVersion, metadata first, ObjectMeta members in
+    /// Go's field order with empty optional members dropped and unknown members pruned, as the typed decoder does.
+    /// </summary>
+    public void Canonicalize()
+    {
+        var metadata = MetadataOrNull ?? new JsonObject();
+        var ordered = new JsonObject();
+        foreach (var name in ObjectMetaFields.Ordered)
+        {
+            if (!metadata.TryGetPropertyValue(name, out var value) || IsEmpty(value)) continue;
+            metadata.Remove(name);
+            ordered[name] = value;
+        }
+        var members = Root.Where(p => p.Key is not ("kind" or "apiVersion" or "metadata")).Select(p => p.Key).ToList();
+        var rest = members.Select(name => (name, value: Root[name])).ToList();
+        var kind = Root["kind"];
+        var apiVersion = Root["apiVersion"];
+        Root.Clear();
+        if (kind is not null) Root["kind"] = kind;
+        if (apiVersion is not null) Root["apiVersion"] = apiVersion;
+        Root["metadata"] = ordered;
+        foreach (var (name, value) in rest) Root[name] = value;
+    }
+
+    // Go's omitempty on ObjectMeta: empty strings, zero numbers, empty maps and lists, nulls.
+    private static bool IsEmpty(JsonNode? value) => value switch
+    {
+        null => true,
+        JsonObject o => o.Count == 0,
+        JsonArray a => a.Count == 0,
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>().Length == 0,
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.ToJsonString() == "0",
+        _ => false,
+    };
+
+    public byte[] ToJsonBytes() => KubeJson.Serialize(Root);
+
+    private void SetString(string member, string value)
+    {
+        if (value.Length == 0) MetadataOrNull?.Remove(member);
+        else Metadata[member] = value;
+    }
+
+    private void SetMapEntry(string member, string key, string value)
+    {
+        if (Metadata[member] is not JsonObject map)
+        {
+            map = new JsonObject();
+            Metadata[member] = map;
+        }
+        map[key] = value;
+    }
+
+    internal static string String(JsonObject? obj, string member) =>
+        obj?[member] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : "";
+
+    internal static long? Int(JsonObject? obj, string member) =>
+        obj?[member] is JsonValue v && v.GetValueKind() == JsonValueKind.Number && long.TryParse(v.ToJsonString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? n : null;
+
+    internal static IReadOnlyDictionary<string, string> StringMap(JsonNode? node)
+    {
+        if (node is not JsonObject map || map.Count == 0) return EmptyMap;
+        var result = new Dictionary<string, string>(map.Count, StringComparer.Ordinal);
+        foreach (var (k, v) in map)
+            if (v is JsonValue value && value.GetValueKind() == JsonValueKind.String) result[k] = value.GetValue<string>();
+        return result;
+    }
+
+    internal static IReadOnlyList<string> StringList(JsonNode? node)
+    {
+        if (node is not JsonArray array || array.Count == 0) return [];
+        var result = new List<string>(array.Count);
+        foreach (var item in array)
+            if (item is JsonValue value && value.GetValueKind() == JsonValueKind.String) result.Add(value.GetValue<string>());
+        return result;
+    }
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyMap = new Dictionary<string, string>();
+}
