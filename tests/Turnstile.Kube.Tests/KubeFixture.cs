@@ -28,7 +28,7 @@ internal sealed class KubeFixture : IAsyncDisposable
 
     private int _uid;
 
-    private KubeFixture(InMemoryStore store, StateCache cache, FixedClock clock, WatchSettings watch)
+    private KubeFixture(InMemoryStore store, StateCache cache, FixedClock clock, WatchSettings watch, Random random)
     {
         Store = store;
         Cache = cache;
@@ -38,7 +38,7 @@ internal sealed class KubeFixture : IAsyncDisposable
         {
             Time = clock,
             NewUid = () => $"00000000-0000-4000-8000-{Interlocked.Increment(ref _uid):D12}",
-            Random = new Random(7),
+            Random = random,
         });
         Handlers = new KubeApiHandlers(Registry, new MergePatcher(), watch: watch);
     }
@@ -50,12 +50,12 @@ internal sealed class KubeFixture : IAsyncDisposable
     public KubeRegistry Registry { get; }
     public KubeApiHandlers Handlers { get; }
 
-    public static async Task<KubeFixture> StartAsync(int historyLimit = InMemoryStore.DefaultHistoryLimit, int window = StateCache.DefaultWindow,
-        WatchSettings? watch = null, params string[] namespaces)
+    public static async Task<KubeFixture> StartAsync(int window = StateCache.DefaultWindow, WatchSettings? watch = null, Random? random = null,
+        params string[] namespaces)
     {
-        var store = new InMemoryStore(historyLimit);
+        var store = new InMemoryStore();
         var cache = await StateCache.StartAsync(store, window);
-        var fixture = new KubeFixture(store, cache, new FixedClock(Start), watch ?? new WatchSettings());
+        var fixture = new KubeFixture(store, cache, new FixedClock(Start), watch ?? new WatchSettings(), random ?? new Random(7));
         foreach (var ns in namespaces.Length == 0 ? ["default"] : namespaces)
             (await fixture.SendAsync("create", "namespaces", body: "{\"metadata\":{\"name\":\"" + ns + "\"}}")).AssertCode(201);
         return fixture;
@@ -156,5 +156,53 @@ internal sealed class MergePatcher : IPatcher
             else result[key] = Merge(result[key]?.DeepClone(), value);
         }
         return result;
+    }
+}
+
+/// <summary>Reads a watch response line by line while it streams.</summary>
+internal sealed class WatchClient : IAsyncDisposable
+{
+    private readonly System.IO.Pipelines.Pipe _pipe = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _writer;
+    private readonly StreamReader _reader;
+
+    public WatchClient(KubeResponse response)
+    {
+        Assert.NotNull(response.Stream);
+        var output = _pipe.Writer.AsStream();
+        _writer = Task.Run(async () =>
+        {
+            try
+            {
+                await response.Stream!(output, _stop.Token);
+            }
+            finally
+            {
+                await _pipe.Writer.CompleteAsync();
+            }
+        });
+        _reader = new StreamReader(_pipe.Reader.AsStream());
+    }
+
+    /// <summary>The next event line, or null when the stream ended.</summary>
+    public async Task<string?> NextAsync(TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        return await _reader.ReadLineAsync(cts.Token);
+    }
+
+    public async Task<JsonObject> NextEventAsync(TimeSpan? timeout = null)
+    {
+        var line = await NextAsync(timeout) ?? throw new InvalidOperationException("the watch ended");
+        return (JsonObject)JsonNode.Parse(line)!;
+    }
+
+    public Task Completion => _writer;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _writer;
     }
 }

@@ -225,8 +225,9 @@ public sealed class ParsedLabelSelector
             var key = t.Literal;
             if (NameValidation.QualifiedName(key) is { Count: > 0 } keyErrors)
                 throw new LabelSelectorException(FieldError.Invalid("<nil>", key, string.Join("; ", keyErrors)).ToString());
-            if (Lookahead(values: true).Kind is Tok.End or Tok.Comma)
-                return Build(key, unary ? op : LabelOperator.Exists, []);
+            // "!key" is complete; whatever follows is the caller's to reject.
+            if (unary) return Build(key, LabelOperator.DoesNotExist, []);
+            if (Lookahead(values: true).Kind is Tok.End or Tok.Comma) return Build(key, LabelOperator.Exists, []);
             op = Operator();
             var values = op is LabelOperator.In or LabelOperator.NotIn ? SetValues() : ExactValue();
             return Build(key, op, values);

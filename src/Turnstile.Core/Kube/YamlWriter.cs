@@ -196,7 +196,7 @@ internal static partial class YamlWriter
             if (allowLiteral && analysis.BlockAllowed) return null;
             return DoubleQuoted(value);
         }
-        var resolvesToString = YamlTextParser.ResolvePlain(value) == ScalarKind.String && !Base60Float().IsMatch(value);
+        var resolvesToString = YamlTextParser.ResolvePlain(value) == ScalarKind.String && !Base60Float().IsMatch(value) && !Timestamp().IsMatch(value);
         if (!resolvesToString) return DoubleQuoted(value);
         if (analysis.PlainAllowed) return value;
         if (analysis.SingleQuotedAllowed) return "'" + value.Replace("'", "''") + "'";
@@ -303,4 +303,8 @@ internal static partial class YamlWriter
 
     [GeneratedRegex(@"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?\z")]
     private static partial Regex Base60Float();
+
+    // go-yaml v2 resolves these as timestamps, so a string that looks like one is quoted.
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]+)?(?:Z|[-+][0-9]{2}:[0-9]{2})| [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]+)?)?\z")]
+    private static partial Regex Timestamp();
 }

@@ -140,7 +140,7 @@ public sealed class KubeObject(JsonObject root)
         var ordered = new JsonObject();
         foreach (var name in ObjectMetaFields.Ordered)
         {
-            if (!metadata.TryGetPropertyValue(name, out var value) || IsEmpty(value)) continue;
+            if (!metadata.TryGetPropertyValue(name, out var value) || IsEmpty(name, value)) continue;
             metadata.Remove(name);
             ordered[name] = value;
         }
@@ -155,14 +155,15 @@ public sealed class KubeObject(JsonObject root)
         foreach (var (name, value) in rest) Root[name] = value;
     }
 
-    // Go's omitempty on ObjectMeta: empty strings, zero numbers, empty maps and lists, nulls.
-    private static bool IsEmpty(JsonNode? value) => value switch
+    // Go's omitempty on ObjectMeta: empty strings, a zero generation, empty maps and lists, nulls (the pointer
+    // deletionGracePeriodSeconds keeps its 0).
+    private static bool IsEmpty(string member, JsonNode? value) => value switch
     {
         null => true,
         JsonObject o => o.Count == 0,
         JsonArray a => a.Count == 0,
         JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>().Length == 0,
-        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.ToJsonString() == "0",
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => member == "generation" && v.ToJsonString() == "0",
         _ => false,
     };
 
