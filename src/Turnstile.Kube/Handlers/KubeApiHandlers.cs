@@ -123,7 +123,7 @@ public sealed partial class KubeApiHandlers
         }
         var predicate = KubeRegistry.Predicate(resource, options.Label, field);
         var table = output.Transform == OutputTransform.Table ? TableOptions.From(request.Query) : TableOptions.Default;
-        if (options.Watch) return Watch(request, scope with { Name = "" }, options, predicate, output, table);
+        if (options.Watch) return await WatchAsync(request, scope with { Name = "" }, options, predicate, output, table, cancellationToken).ConfigureAwait(false);
         var page = await _registry.ListAsync(scope, new ListQuery
         {
             ResourceVersion = options.ResourceVersion,

@@ -14,8 +14,8 @@ public sealed partial class KubeApiHandlers
 
     // kube's serveWatchHandler: a JSON stream of {"type":...,"object":...} lines until the client leaves or the
     // timeout (timeoutSeconds, or a random 1-2x the minimum request timeout) passes.
-    private KubeResponse Watch(KubeRequest request, RegistryRequest scope, ListOptions options, SelectionPredicate predicate, OutputType output,
-        TableOptions table)
+    private async Task<KubeResponse> WatchAsync(KubeRequest request, RegistryRequest scope, ListOptions options, SelectionPredicate predicate,
+        OutputType output, TableOptions table, CancellationToken cancellationToken)
     {
         // A watch-list stream (initial events ended by a bookmark) is never converted to a Table.
         if (output.Transform == OutputTransform.Table && options.SendInitialEvents == true && options.AllowWatchBookmarks)
@@ -26,7 +26,7 @@ public sealed partial class KubeApiHandlers
             ? TimeSpan.FromSeconds(options.TimeoutSeconds.Value)
             : _watch.MinRequestTimeout * (1 + _registry.Options.Random.NextDouble());
         var time = _registry.Storage.Time;
-        var events = _registry.Watch(scope, new WatchQuery
+        var events = await _registry.WatchAsync(scope, new WatchQuery
         {
             ResourceVersion = options.ResourceVersion,
             SendInitialEvents = options.SendInitialEvents,
@@ -34,7 +34,7 @@ public sealed partial class KubeApiHandlers
             Predicate = predicate,
             BookmarkInterval = _watch.BookmarkInterval,
             Deadline = time.GetUtcNow() + timeout,
-        });
+        }, cancellationToken).ConfigureAwait(false);
         var encoder = new WatchEventEncoder(this, scope.Resource, output.Transform == OutputTransform.Table ? table : null, output.TransformVersion);
         return new KubeResponse
         {

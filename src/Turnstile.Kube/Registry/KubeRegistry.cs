@@ -67,8 +67,8 @@ public sealed class KubeRegistry : IAsyncDisposable
     public Task<ListPage> ListAsync(RegistryRequest request, ListQuery query, CancellationToken cancellationToken = default) =>
         Storage.ListAsync(request.Resource.PrefixOf(request.Cluster, request.Namespace), query, cancellationToken);
 
-    public IAsyncEnumerable<KubeWatchEvent> Watch(RegistryRequest request, WatchQuery query, CancellationToken cancellationToken = default) =>
-        KubeWatch.Open(Storage, request.Resource.PrefixOf(request.Cluster, request.Namespace), query, cancellationToken);
+    public Task<IAsyncEnumerable<KubeWatchEvent>> WatchAsync(RegistryRequest request, WatchQuery query, CancellationToken cancellationToken = default) =>
+        KubeWatch.OpenAsync(Storage, request.Resource.PrefixOf(request.Cluster, request.Namespace), query, cancellationToken);
 
     /// <summary>The selection predicate for a resource's label and field selectors.</summary>
     public static SelectionPredicate Predicate(RegistryResource resource, ParsedLabelSelector label, FieldSelector field)

@@ -58,41 +58,48 @@ public sealed record WatchQuery
 public static class KubeWatch
 {
     /// <summary>
-    /// Validates the request (a malformed resourceVersion is a 400 before the stream starts) and returns the events,
-    /// produced lazily until <paramref name="cancellationToken"/> ends the watch.
+    /// Validates the request (a malformed resourceVersion is a 400 before the stream starts) and fixes where the watch
+    /// starts - the initial state, or the revision to follow from - at the time of the request. The events are then
+    /// produced lazily until <paramref name="cancellationToken"/> (or the enumeration's) ends the watch.
     /// </summary>
     /// <exception cref="KubeApiException">400 for an invalid resourceVersion.</exception>
-    public static IAsyncEnumerable<KubeWatchEvent> Open(KubeStorage storage, string prefix, WatchQuery query, CancellationToken cancellationToken = default)
+    public static async Task<IAsyncEnumerable<KubeWatchEvent>> OpenAsync(KubeStorage storage, string prefix, WatchQuery query,
+        CancellationToken cancellationToken = default)
     {
-        var revision = KubeStorage.ParseResourceVersion(query.ResourceVersion);
-        return RunAsync(storage, prefix, query, revision, cancellationToken);
-    }
-
-    private static async IAsyncEnumerable<KubeWatchEvent> RunAsync(KubeStorage storage, string prefix, WatchQuery query, long requested,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
+        var requested = KubeStorage.ParseResourceVersion(query.ResourceVersion);
         var cache = storage.Cache;
-        long start;
         if (query.SendInitialEvents == true)
         {
-            var (view, error) = await InitialViewAsync(storage, query.ResourceVersion, cancellationToken).ConfigureAwait(false);
-            if (error is not null)
+            try
             {
-                yield return new KubeWatchEvent(WatchEventType.Error, Error: error);
-                yield break;
+                var view = await storage.ViewForReadAsync(query.ResourceVersion, retrySeconds: 1, cancellationToken).ConfigureAwait(false);
+                return RunAsync(storage, prefix, query, view, view.Revision, null, cancellationToken);
             }
-            foreach (var kv in view!.List(prefix))
+            catch (KubeApiException e)
+            {
+                return RunAsync(storage, prefix, query, null, 0, e.Status, cancellationToken);
+            }
+        }
+        var start = query.ResourceVersion.Length == 0
+            ? (await cache.ReadFreshAsync(cancellationToken).ConfigureAwait(false)).Revision
+            : requested > 0 ? requested : cache.Current.Revision;
+        return RunAsync(storage, prefix, query, null, start, null, cancellationToken);
+    }
+
+    private static async IAsyncEnumerable<KubeWatchEvent> RunAsync(KubeStorage storage, string prefix, WatchQuery query, IStateView? initial, long start,
+        KubeStatus? error, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var cache = storage.Cache;
+        if (error is not null)
+        {
+            yield return new KubeWatchEvent(WatchEventType.Error, Error: error);
+            yield break;
+        }
+        if (initial is not null)
+        {
+            foreach (var kv in initial.List(prefix))
                 if (query.Predicate.Matches(kv)) yield return new KubeWatchEvent(WatchEventType.Added, StoredObject.From(kv));
-            start = view.Revision;
             if (query.AllowWatchBookmarks) yield return new KubeWatchEvent(WatchEventType.Bookmark, Revision: start, InitialEventsEnd: true);
-        }
-        else if (query.ResourceVersion.Length == 0)
-        {
-            start = (await cache.ReadFreshAsync(cancellationToken).ConfigureAwait(false)).Revision;
-        }
-        else
-        {
-            start = requested > 0 ? requested : cache.Current.Revision;
         }
 
         // Every commit, not only this prefix's, so the last revision seen is always a safe bookmark.
@@ -147,18 +154,6 @@ public static class KubeWatch
             {
             }
             await changes.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
-    private static async Task<(IStateView? View, KubeStatus? Error)> InitialViewAsync(KubeStorage storage, string resourceVersion, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return (await storage.ViewForReadAsync(resourceVersion, retrySeconds: 1, cancellationToken).ConfigureAwait(false), null);
-        }
-        catch (KubeApiException e)
-        {
-            return (null, e.Status);
         }
     }
 
