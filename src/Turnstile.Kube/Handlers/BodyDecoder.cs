@@ -40,7 +40,7 @@ public static class BodyDecoder
     /// kind or apiVersion take the endpoint's, a different one is refused as kube refuses it.
     /// </summary>
     /// <exception cref="KubeApiException">400 with kube's decode error texts.</exception>
-    public static DecodedObject Decode(byte[] body, OutputFormat format, string kind, string apiVersion)
+    public static DecodedObject Decode(byte[] body, OutputFormat format, string kind, string apiVersion, bool unstructured = false)
     {
         var (root, error, duplicates) = ParseDocument(body, format);
         if (error is not null) throw Unrecognized(kind, error, body);
@@ -52,7 +52,7 @@ public static class BodyDecoder
         foreach (var member in new[] { "apiVersion", "kind" })
             if (obj[member] is { } value && !(value is JsonValue v && v.GetValueKind() == JsonValueKind.String))
                 throw Unrecognized(kind, $"couldn't get version/kind; json parse error: json: cannot unmarshal {GoTypeName(value)} into Go struct field .{member} of type string", body);
-        var decoded = new KubeObject(obj);
+        var decoded = new KubeObject(obj, unstructured);
         if (decoded.Kind.Length == 0) decoded.Kind = kind;
         if (decoded.ApiVersion.Length == 0) decoded.ApiVersion = apiVersion;
         var version = decoded.ApiVersion.Contains('/') ? decoded.ApiVersion[(decoded.ApiVersion.IndexOf('/') + 1)..] : decoded.ApiVersion;

@@ -165,7 +165,7 @@ public sealed partial class KubeApiHandlers
     {
         kind ??= resource.Kind;
         apiVersion ??= resource.Api.GroupVersion;
-        var decoded = BodyDecoder.Decode(body, format, kind, apiVersion);
+        var decoded = BodyDecoder.Decode(body, format, kind, apiVersion, resource.IsCustom && kind == resource.Kind);
         var obj = decoded.Object;
         var version = apiVersion.Contains('/') ? apiVersion[(apiVersion.IndexOf('/') + 1)..] : apiVersion;
         if (resource.Strategy.CheckDecoded(obj) is { } decodeError) throw BodyDecoder.CannotHandle(kind, version, decodeError);

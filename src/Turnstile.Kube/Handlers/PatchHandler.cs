@@ -60,7 +60,7 @@ public sealed partial class KubeApiHandlers
     // The patched JSON decoded as the endpoint's kind; a result that does not decode is a 422 naming the patch.
     private static KubeObject Patched(JsonObject result, string kind, string apiVersion, RegistryResource resource)
     {
-        var obj = new KubeObject(result);
+        var obj = new KubeObject(result, resource.IsCustom && kind == resource.Kind);
         if (obj.Kind.Length == 0) obj.Kind = kind;
         if (obj.ApiVersion.Length == 0) obj.ApiVersion = apiVersion;
         var problem = obj.Kind != kind || obj.ApiVersion != apiVersion

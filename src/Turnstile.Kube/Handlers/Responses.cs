@@ -112,7 +112,7 @@ internal sealed class Responses(ITableConvertor tables)
     {
         var json = stored.Json;
         if (KubeJson.HasTypeMeta(json, resource.Kind, resource.Api.GroupVersion)) return json;
-        var obj = KubeObject.Parse(json);
+        var obj = KubeObject.Parse(json, KubeJson.IsUnstructured(json));
         SetTypeMeta(resource, obj);
         obj.Canonicalize();
         return obj.ToJsonBytes();

@@ -103,7 +103,7 @@ public static class KubeJson
         var rv = resourceVersion.ToString(CultureInfo.InvariantCulture);
         if (insertAt.Offset < 0)
         {
-            var obj = KubeObject.Parse(stored);
+            var obj = KubeObject.Parse(stored, IsUnstructured(stored));
             obj.ResourceVersion = rv;
             obj.Canonicalize();
             return obj.ToJsonBytes();
@@ -120,6 +120,9 @@ public static class KubeJson
         stored.AsSpan(insertAt.Offset).CopyTo(result.AsSpan(insertAt.Offset + insert.Length));
         return result;
     }
+
+    /// <summary>A stored custom resource: its keys are sorted, so it starts with apiVersion (a built-in kind starts with kind).</summary>
+    public static bool IsUnstructured(ReadOnlySpan<byte> json) => json.StartsWith("{\"apiVersion\":"u8);
 
     /// <summary>Whether the JSON starts with exactly this kind and apiVersion (the canonical stored form).</summary>
     public static bool HasTypeMeta(byte[] json, string kind, string apiVersion) => json.AsSpan().StartsWith(TypeMetaPrefix(kind, apiVersion));
@@ -143,10 +146,12 @@ public static class KubeJson
 
     private readonly record struct Slot(int Offset, SlotKind Kind);
 
-    // Where resourceVersion belongs inside top-level "metadata", or -1 when the fast path does not apply.
+    // Where resourceVersion belongs inside top-level "metadata" (ObjectMeta's order, or key order for custom
+    // resources), or -1 when the fast path does not apply.
     private static Slot FindResourceVersionSlot(byte[] json, out bool metadataEmpty)
     {
         metadataEmpty = false;
+        var sorted = IsUnstructured(json);
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
         try
         {
@@ -168,10 +173,10 @@ public static class KubeJson
                         metadataEmpty = empty;
                         return new((int)reader.TokenStartIndex, SlotKind.BeforeClose);
                     }
-                    var order = ObjectMetaFields.Order(reader.GetString()!);
-                    if (order == ObjectMetaFields.ResourceVersionOrder) return new(-1, default);
-                    if (order > ObjectMetaFields.ResourceVersionOrder)
-                        return new((int)reader.TokenStartIndex, SlotKind.BeforeMember);
+                    var name = reader.GetString()!;
+                    var comparison = sorted ? string.CompareOrdinal(name, "resourceVersion") : ObjectMetaFields.Order(name) - ObjectMetaFields.ResourceVersionOrder;
+                    if (comparison == 0) return new(-1, default);
+                    if (comparison > 0) return new((int)reader.TokenStartIndex, SlotKind.BeforeMember);
                     empty = false;
                     reader.Read();
                     reader.Skip();

@@ -9,13 +9,19 @@ namespace Turnstile.Kube.Storage;
 /// copy (<see cref="Parse"/>, <see cref="Clone"/>). Values of the wrong JSON type read as absent; request bodies are
 /// checked for shape before they get here (<c>ObjectShape</c>).
 /// </summary>
-public sealed class KubeObject(JsonObject root)
+public sealed class KubeObject(JsonObject root, bool unstructured = false)
 {
     public JsonObject Root { get; } = root;
 
-    public static KubeObject Parse(ReadOnlySpan<byte> json) => new(KubeJson.ParseObject(json));
+    /// <summary>
+    /// A custom resource: kube handles it as an unstructured map, so it serializes with every object's keys sorted
+    /// (Go's map encoding) instead of in a Go struct's field order.
+    /// </summary>
+    public bool Unstructured { get; } = unstructured;
 
-    public KubeObject Clone() => new((JsonObject)Root.DeepClone());
+    public static KubeObject Parse(ReadOnlySpan<byte> json, bool unstructured = false) => new(KubeJson.ParseObject(json), unstructured);
+
+    public KubeObject Clone() => new((JsonObject)Root.DeepClone(), Unstructured);
 
     public string Kind
     {
@@ -131,8 +137,9 @@ public sealed class KubeObject(JsonObject root)
     public bool Has(string member) => Root.ContainsKey(member);
 
     /// <summary>
-    /// Puts the object in the shape kube-apiserver serializes: kind, apiVersion, metadata first, ObjectMeta members in
-    /// Go's field order with empty optional members dropped and unknown members pruned, as the typed decoder does.
+    /// Puts the object in the shape kube-apiserver serializes: ObjectMeta with empty optional members dropped and
+    /// unknown members pruned; for built-in kinds kind, apiVersion, metadata first (ObjectMeta in Go's field order)
+    /// and status last, for custom resources every object's keys sorted.
     /// </summary>
     public void Canonicalize()
     {
@@ -144,15 +151,36 @@ public sealed class KubeObject(JsonObject root)
             metadata.Remove(name);
             ordered[name] = value;
         }
-        var members = Root.Where(p => p.Key is not ("kind" or "apiVersion" or "metadata")).Select(p => p.Key).ToList();
-        var rest = members.Select(name => (name, value: Root[name])).ToList();
-        var kind = Root["kind"];
-        var apiVersion = Root["apiVersion"];
-        Root.Clear();
-        if (kind is not null) Root["kind"] = kind;
-        if (apiVersion is not null) Root["apiVersion"] = apiVersion;
+        Root.Remove("metadata");
         Root["metadata"] = ordered;
-        foreach (var (name, value) in rest) Root[name] = value;
+        if (Unstructured)
+        {
+            SortKeys(Root);
+            return;
+        }
+        var order = Root.Select(p => p.Key).OrderBy(k => k switch { "kind" => 0, "apiVersion" => 1, "metadata" => 2, "status" => 4, _ => 3 }).ToList();
+        var members = order.Select(name => (name, value: Root[name])).ToList();
+        Root.Clear();
+        foreach (var (name, value) in members) Root[name] = value;
+    }
+
+    private static void SortKeys(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                var members = obj.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (p.Key, p.Value)).ToList();
+                obj.Clear();
+                foreach (var (key, value) in members)
+                {
+                    SortKeys(value);
+                    obj[key] = value;
+                }
+                break;
+            case JsonArray array:
+                foreach (var item in array) SortKeys(item);
+                break;
+        }
     }
 
     // Go's omitempty on ObjectMeta: empty strings, a zero generation, empty maps and lists, nulls (the pointer

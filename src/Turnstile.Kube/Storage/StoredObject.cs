@@ -36,7 +36,11 @@ public sealed class StoredObject
         : KubeJson.WithResourceVersion(Value.Value, ResourceVersion);
 
     /// <summary>A fresh, mutable copy of the object with its resourceVersion set.</summary>
-    public KubeObject ToObject() => KubeObject.Parse(Json);
+    public KubeObject ToObject()
+    {
+        var json = Json;
+        return KubeObject.Parse(json, KubeJson.IsUnstructured(json));
+    }
 }
 
 /// <summary>The labels and selectable fields of one stored version, computed once and shared.</summary>

@@ -161,5 +161,9 @@ public sealed class ListTests
         Assert.Equal("networking.k8s.aws/v1alpha1", list["items"]![0]!.Str("apiVersion"));
         Assert.Equal("1", list["items"]![0]!.Str("metadata.generation"));
         Assert.Null(list["items"]![0]!["status"]);
+        // Custom resources are unstructured: every object's keys come sorted.
+        var got = await k.SendAsync("get", "policyendpoints", "default", "p", group: "networking.k8s.aws");
+        Assert.Equal("""{"apiVersion":"networking.k8s.aws/v1alpha1","kind":"PolicyEndpoint","metadata":{"creationTimestamp":"2026-12-02T13:00:00Z","generation":1,"name":"p","namespace":"default","resourceVersion":"2","uid":"00000000-0000-4000-8000-000000000002"},"spec":{}}""" + "\n",
+            got.AssertCode(200).BodyText);
     }
 }

@@ -30,9 +30,12 @@ public sealed class ServiceStrategy : KindStrategy
             ["spec.type"] = "spec.type",
         });
 
-    public override void PrepareForCreate(StrategyContext context, KubeObject obj)
-    {
+    public override void PrepareForCreate(StrategyContext context, KubeObject obj) =>
         obj["status"] = new JsonObject { ["loadBalancer"] = new JsonObject() };
+
+    /// <summary>kube's SetDefaults_Service, applied to every write as its decoder does.</summary>
+    public override void Normalize(KubeObject obj)
+    {
         if (obj["spec"] is not JsonObject spec) obj["spec"] = spec = new JsonObject();
         var type = Default(spec, "type", "ClusterIP");
         if (spec["ports"] is JsonArray ports)
