@@ -68,6 +68,12 @@ public sealed partial class KubeApiHandlers
         {
             return _responses.Status(e.Status, request.Accept);
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A fault of this server, not of the request: kube's InternalError Status rather than a dropped connection.
+            return _responses.Status(new KubeStatus(500, KubeStatus.ReasonInternalError, "Internal error occurred: " + e.Message,
+                new StatusDetails { Causes = [new StatusCause("", e.Message, "")] }), request.Accept);
+        }
     }
 
     // The verbs the resource (or subresource) serves; anything else is the router's 405.

@@ -154,7 +154,6 @@ public static class RequestOptions
     /// <summary>DeleteOptions from the body (JSON or YAML) when there is one, else from the query; validated.</summary>
     public static DeleteOptions Delete(GoUrlQuery query, byte[] body, string? contentType)
     {
-        long? grace;
         Preconditions? preconditions = null;
         string? propagation;
         bool? orphan;
@@ -168,7 +167,8 @@ public static class RequestOptions
             var kind = KubeObject.String(obj, "kind");
             if (kind.Length > 0 && kind != "DeleteOptions")
                 throw KubeApiException.BadRequest($"no kind {GoJson.Quote(kind)} is registered for the DeleteOptions body");
-            grace = NumberMember(obj, "gracePeriodSeconds");
+            // Decoded for its type errors only: deletes here are immediate.
+            NumberMember(obj, "gracePeriodSeconds");
             if (obj["preconditions"] is JsonObject p)
                 preconditions = new Preconditions(p["uid"] is null ? null : KubeObject.String(p, "uid"),
                     p["resourceVersion"] is null ? null : KubeObject.String(p, "resourceVersion"));
@@ -178,7 +178,7 @@ public static class RequestOptions
         }
         else
         {
-            grace = Int(query, "gracePeriodSeconds");
+            Int(query, "gracePeriodSeconds");
             propagation = query.First("propagationPolicy");
             orphan = query.Has("orphanDependents") ? Bool(query, "orphanDependents") : null;
             dryRun = query.GetAll("dryRun");
@@ -190,10 +190,8 @@ public static class RequestOptions
             errors.Add(FieldError.NotSupported("propagationPolicy", propagation, ["Foreground", "Background", "Orphan", "nil"]));
         errors.AddRange(DryRun(dryRun));
         if (errors.Count > 0) throw new KubeApiException(KubeStatus.Invalid("meta.k8s.io", "DeleteOptions", "", errors));
-        // A negative grace period means 1 (immediate for the kinds here).
         return new DeleteOptions
         {
-            GracePeriodSeconds = grace < 0 ? 1 : grace,
             Preconditions = preconditions,
             PropagationPolicy = propagation,
             OrphanDependents = orphan,

@@ -14,6 +14,9 @@ internal static class YamlCodec
     /// <summary>The first document of a YAML text as JSON, or the go-yaml style error text.</summary>
     public static (JsonNode? Node, string? Error) ToJson(string yaml)
     {
+        // The parser recurses per level: refuse flow nesting deeper than JSON input may be before parsing.
+        if (FlowDepth(yaml) > Storage.KubeJson.MaxDepth)
+            return (null, $"error converting YAML to JSON: yaml: exceeded max depth of {Storage.KubeJson.MaxDepth}");
         List<KNode?> documents;
         try
         {
@@ -32,6 +35,17 @@ internal static class YamlCodec
         {
             return (null, "error converting YAML to JSON: " + e.Message);
         }
+    }
+
+    private static int FlowDepth(string yaml)
+    {
+        int depth = 0, max = 0;
+        foreach (var c in yaml)
+        {
+            if (c is '[' or '{') max = Math.Max(max, ++depth);
+            else if (c is ']' or '}' && depth > 0) depth--;
+        }
+        return max;
     }
 
     private static JsonNode? Convert(KNode node) => node switch

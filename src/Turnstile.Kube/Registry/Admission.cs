@@ -17,8 +17,6 @@ public sealed record RegistryRequest(string Cluster, RegistryResource Resource, 
     /// <c>create</c> on top of <c>update</c>/<c>patch</c>); null allows. Returns the 403 to answer, or null.
     /// </summary>
     public Func<CancellationToken, ValueTask<KubeStatus?>>? AuthorizeCreate { get; init; }
-
-    public string Namespaced => Resource.Namespaced ? Namespace : "";
 }
 
 public enum AdmissionOperation

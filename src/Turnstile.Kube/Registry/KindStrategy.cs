@@ -91,12 +91,6 @@ public class KindStrategy
 
     public virtual IEnumerable<FieldError> ValidateUpdate(StrategyContext context, KubeObject obj, KubeObject old) => [];
 
-    /// <summary>
-    /// The grace period a delete of this object waits for (kube's <c>CheckGracefulDelete</c>), or null to delete at
-    /// once. No kind waits here: nothing (no kubelet) would end the wait.
-    /// </summary>
-    public virtual long? GracefulDeletePeriod(KubeObject obj, DeleteOptions options) => null;
-
     /// <summary>Writes that go with deleting the object (releasing what it held).</summary>
     public virtual void OnDelete(StrategyContext context, KubeObject obj)
     {
@@ -124,11 +118,12 @@ public class KindStrategy
     protected static void Copy(KubeObject from, KubeObject to, string member) => to[member] = from[member]?.DeepClone();
 }
 
-/// <summary>The delete options the registry acts on (<c>metav1.DeleteOptions</c>).</summary>
+/// <summary>
+/// The delete options the registry acts on (<c>metav1.DeleteOptions</c>). gracePeriodSeconds is accepted but has no
+/// effect: deletes are immediate (no kubelet would end a grace period).
+/// </summary>
 public sealed record DeleteOptions
-{
-    public long? GracePeriodSeconds { get; init; }
-    public Preconditions? Preconditions { get; init; }
+{    public Preconditions? Preconditions { get; init; }
     public string? PropagationPolicy { get; init; }
     public bool? OrphanDependents { get; init; }
     public bool DryRun { get; init; }

@@ -422,7 +422,5 @@ public sealed class KubeRegistry : IAsyncDisposable
     internal static KubeApiException NotFound(RegistryResource resource, string name) =>
         new(KubeStatus.NotFound(resource.Group, resource.Resource, name));
 
-    internal static string FormatRevision(long revision) => revision.ToString(CultureInfo.InvariantCulture);
-
     public ValueTask DisposeAsync() => Namespaces.DisposeAsync();
 }

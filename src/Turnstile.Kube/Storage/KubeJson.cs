@@ -207,6 +207,4 @@ internal static class ObjectMetaFields
 
     /// <summary>The position of a member; unknown members sort last.</summary>
     public static int Order(string name) => Index.TryGetValue(name, out var i) ? i : Ordered.Length;
-
-    public static bool IsKnown(string name) => Index.ContainsKey(name);
 }

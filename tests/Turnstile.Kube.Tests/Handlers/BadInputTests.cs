@@ -159,3 +159,25 @@ public sealed class BadInputTests
             response.AssertCode(405).BodyText);
     }
 }
+
+public sealed class NestingTests
+{
+    [Fact]
+    public async Task Deep_yaml_nesting_is_refused_before_parsing()
+    {
+        await using var k = await KubeFixture.StartAsync();
+        var body = "metadata:\n  name: x\ndata: " + new string('[', 200_000) + new string(']', 200_000) + "\n";
+        var response = await k.SendAsync("create", "configmaps", "default", body: body, contentType: "application/yaml");
+        Assert.StartsWith("the object provided is unrecognized (must be of type ConfigMap): error converting YAML to JSON: yaml: exceeded max depth of 1000 (",
+            response.AssertCode(400).Message());
+    }
+
+    [Fact]
+    public async Task A_list_url_with_watch_1_streams()
+    {
+        await using var k = await KubeFixture.StartAsync();
+        var response = await k.SendAsync("list", "configmaps", "default", query: "watch=1&resourceVersion=1&timeoutSeconds=1");
+        Assert.NotNull(response.AssertCode(200).Stream);
+        Assert.Empty(await response.StreamLinesAsync());
+    }
+}
