@@ -189,7 +189,8 @@ public sealed class NamespaceLifecycle : IAsyncDisposable
     {
         var apiGroup = group == StateKey.CoreGroup ? "" : group;
         var obj = StoredObject.From(kv).ToObject();
-        var resource = _registry.KnownResource(apiGroup, resourceName);
+        var resource = _registry.KnownResource(apiGroup, resourceName)
+                       ?? (ApiResourceCatalog.Eks.FindPreferred(apiGroup, resourceName) is { } api ? _registry.Resource(api) : null);
         var key = new ObjectKey(kv.Key, kv.Key);
         try
         {
