@@ -91,6 +91,12 @@ public class KindStrategy
 
     public virtual IEnumerable<FieldError> ValidateUpdate(StrategyContext context, KubeObject obj, KubeObject old) => [];
 
+    /// <summary>
+    /// Whether an update that leaves an object being deleted without finalizers deletes it (kube's
+    /// ShouldDeleteDuringUpdate); namespaces also wait for their spec finalizers.
+    /// </summary>
+    public virtual bool DeletesWhenFinalized(KubeObject obj) => true;
+
     /// <summary>Writes that go with deleting the object (releasing what it held).</summary>
     public virtual void OnDelete(StrategyContext context, KubeObject obj)
     {

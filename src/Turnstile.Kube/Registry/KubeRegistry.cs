@@ -225,7 +225,8 @@ public sealed class KubeRegistry : IAsyncDisposable
                     }
                     BeforeUpdate(context, request.Subresource, obj, existing);
                     await AdmitAsync(AdmissionOperation.Update, request, obj, existing, cancellationToken).ConfigureAwait(false);
-                    if (obj.Finalizers.Count == 0 && existing.DeletionTimestamp.Length > 0 && (existing.DeletionGracePeriodSeconds ?? 0) == 0)
+                    if (obj.Finalizers.Count == 0 && existing.DeletionTimestamp.Length > 0 && (existing.DeletionGracePeriodSeconds ?? 0) == 0 &&
+                        strategy.DeletesWhenFinalized(obj))
                     {
                         deleteInstead = obj;
                         return existing;

@@ -38,8 +38,7 @@ public sealed class KindTests
         Assert.Equal("""{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"configmaps \"late-\" is forbidden: unable to create new content in namespace team because it is being terminated","reason":"Forbidden","details":{"name":"late-","kind":"configmaps","causes":[{"reason":"NamespaceTerminating","message":"namespace team is being terminated","field":"metadata.namespace"}]},"code":403}""" + "\n",
             refused.AssertCode(403).BodyText);
 
-        await k.Registry.Namespaces.FinalizeAsync(KubeFixture.Cluster, "team").WaitAsync(TimeSpan.FromSeconds(2)).ContinueWith(_ => { });
-        (await k.SendAsync("get", "configmaps", "team", "cm")).AssertCode(404);
+        await Eventually(async () => (await k.SendAsync("get", "configmaps", "team", "cm")).StatusCode == 404);
         (await k.SendAsync("get", "services", "team", "svc")).AssertCode(404);
         var held = (await k.SendAsync("get", "configmaps", "team", "held")).AssertCode(200).Json();
         Assert.NotEqual("", held.Str("metadata.deletionTimestamp"));
@@ -48,15 +47,23 @@ public sealed class KindTests
         Assert.Equal("Operation cannot be fulfilled on namespaces \"team\": The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.",
             early.AssertCode(409).Message());
 
+        // A terminating namespace's own updates do not delete it while its spec finalizer is there.
+        (await k.SendAsync("update", "namespaces", name: "team", body: """{"metadata":{"name":"team","labels":{"a":"b"}}}""")).AssertCode(200);
+        Assert.Equal("kubernetes", (await k.SendAsync("get", "namespaces", name: "team")).Json()["spec"]!["finalizers"]![0]!.GetValue<string>());
         (await k.SendAsync("update", "configmaps", "team", "held", """{"metadata":{"name":"held"}}""")).AssertCode(200);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while ((await k.SendAsync("get", "namespaces", name: "team")).StatusCode != 404)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the namespace was not removed");
-            await Task.Delay(20);
-        }
+        await Eventually(async () => (await k.SendAsync("get", "namespaces", name: "team")).StatusCode == 404);
         // The service's cluster IP went back to the pool with it.
         await k.CreateAsync("services", "default", """{"metadata":{"name":"again"},"spec":{"clusterIP":"10.100.7.7","ports":[{"port":80}]}}""");
+    }
+
+    private static async Task Eventually(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the namespace controller did not get there");
+            await Task.Delay(20);
+        }
     }
 
     [Fact]

@@ -43,6 +43,8 @@ public sealed class NamespaceStrategy : KindStrategy
         obj.SetLabel(NameLabel, obj.Name);
     }
 
+    public override bool DeletesWhenFinalized(KubeObject obj) => KubeObject.StringList((obj["spec"] as JsonObject)?["finalizers"]).Count == 0;
+
     /// <summary>The <c>/finalize</c> subresource: only spec.finalizers changes.</summary>
     public static void PrepareForFinalize(KubeObject obj, KubeObject old)
     {
