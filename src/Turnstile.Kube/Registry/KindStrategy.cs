@@ -15,7 +15,6 @@ public sealed class StrategyContext
     public required RegistryResource Resource { get; init; }
     public required RegistryOptions Options { get; init; }
     public required IStateView View { get; init; }
-    public bool DryRun { get; init; }
 
     /// <summary>Compares that must hold for the write (keys the strategy claims).</summary>
     public List<Compare> Compares { get; } = [];

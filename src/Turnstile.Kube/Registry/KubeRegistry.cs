@@ -108,7 +108,7 @@ public sealed class KubeRegistry : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var attemptObj = obj.Clone();
-            var context = await ContextAsync(request, cancellationToken).ConfigureAwait(false);
+            var context = Context(request);
             BeforeCreate(context, attemptObj);
             await AdmitAsync(AdmissionOperation.Create, request, attemptObj, null, cancellationToken).ConfigureAwait(false);
             var key = resource.KeyOf(request.Cluster, request.Namespace, attemptObj.Name);
@@ -190,7 +190,7 @@ public sealed class KubeRegistry : IAsyncDisposable
                 var result = await Storage.GuaranteedUpdateAsync(key, ignoreNotFound: true, preconditions, async existing =>
                 {
                     deleteInstead = null;
-                    var context = await ContextAsync(request, cancellationToken).ConfigureAwait(false);
+                    var context = Context(request);
                     lastContext = context;
                     if (existing is null)
                     {
@@ -242,7 +242,7 @@ public sealed class KubeRegistry : IAsyncDisposable
             }
             catch (StorageException e)
             {
-                throw new KubeApiException(InterpretUpdateError(e, resource, request.Name));
+                throw new KubeApiException(Interpret(e, resource, request.Name));
             }
             catch (ClaimConflictException) when (claimAttempt < ClaimAttempts)
             {
@@ -279,7 +279,8 @@ public sealed class KubeRegistry : IAsyncDisposable
         if (errors.Count > 0) throw new KubeApiException(KubeStatus.Invalid(resource.Group, resource.Kind, obj.Name, errors));
     }
 
-    private static KubeStatus InterpretUpdateError(StorageException e, RegistryResource resource, string name) => e.Code switch
+    // storeerr.InterpretUpdateError / InterpretDeleteError: a missing key is 404, a failed precondition or lost race 409.
+    private static KubeStatus Interpret(StorageException e, RegistryResource resource, string name) => e.Code switch
     {
         StorageErrorCode.KeyNotFound => KubeStatus.NotFound(resource.Group, resource.Resource, name),
         _ => KubeStatus.Conflict(resource.Group, resource.Resource, name, e.Message),
@@ -315,7 +316,7 @@ public sealed class KubeRegistry : IAsyncDisposable
             }
             catch (StorageException e)
             {
-                throw new KubeApiException(InterpretDeleteError(e, resource, request.Name));
+                throw new KubeApiException(Interpret(e, resource, request.Name));
             }
         }
         var deleted = await DeleteFromStorageAsync(request, key, options.Preconditions, request.DryRun, cancellationToken).ConfigureAwait(false);
@@ -330,22 +331,16 @@ public sealed class KubeRegistry : IAsyncDisposable
             return await Storage.DeleteAsync(key, preconditions, async current =>
             {
                 await AdmitAsync(AdmissionOperation.Delete, request, null, current, cancellationToken).ConfigureAwait(false);
-                var context = await ContextAsync(request, cancellationToken).ConfigureAwait(false);
+                var context = Context(request);
                 request.Resource.Strategy.OnDelete(context, current);
                 return Extras(context);
             }, dryRun, cancellationToken).ConfigureAwait(false);
         }
         catch (StorageException e)
         {
-            throw new KubeApiException(InterpretDeleteError(e, request.Resource, request.Name));
+            throw new KubeApiException(Interpret(e, request.Resource, request.Name));
         }
     }
-
-    private static KubeStatus InterpretDeleteError(StorageException e, RegistryResource resource, string name) => e.Code switch
-    {
-        StorageErrorCode.KeyNotFound => KubeStatus.NotFound(resource.Group, resource.Resource, name),
-        _ => KubeStatus.Conflict(resource.Group, resource.Resource, name, e.Message),
-    };
 
     // rest.BeforeDelete's precondition check: its 409 names the Kind, not the resource.
     private static void CheckDeletePreconditions(RegistryResource resource, KubeObject obj, Preconditions? preconditions)
@@ -401,13 +396,13 @@ public sealed class KubeRegistry : IAsyncDisposable
 
     // ---- shared ----
 
-    private async Task<StrategyContext> ContextAsync(RegistryRequest request, CancellationToken cancellationToken) => new()
+    // The state a strategy decides on: the cache as it is (claims it makes are guarded by the write's compares).
+    private StrategyContext Context(RegistryRequest request) => new()
     {
         Cluster = request.Cluster,
         Resource = request.Resource,
         Options = Options,
-        View = await Storage.Cache.ReadFreshAsync(cancellationToken).ConfigureAwait(false),
-        DryRun = request.DryRun,
+        View = Storage.Cache.Current,
     };
 
     private static TxnExtras? Extras(StrategyContext context) =>

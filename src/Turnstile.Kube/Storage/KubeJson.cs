@@ -125,7 +125,9 @@ public static class KubeJson
     public static bool IsUnstructured(ReadOnlySpan<byte> json) => json.StartsWith("{\"apiVersion\":"u8);
 
     /// <summary>Whether the JSON starts with exactly this kind and apiVersion (the canonical stored form).</summary>
-    public static bool HasTypeMeta(byte[] json, string kind, string apiVersion) => json.AsSpan().StartsWith(TypeMetaPrefix(kind, apiVersion));
+    public static bool HasTypeMeta(byte[] json, string kind, string apiVersion) =>
+        json.AsSpan().StartsWith(TypeMetaPrefix(kind, apiVersion)) ||
+        json.AsSpan().StartsWith(Encoding.UTF8.GetBytes("{\"apiVersion\":" + GoJson.Quote(apiVersion) + ",\"kind\":" + GoJson.Quote(kind) + ","));
 
     /// <summary>The object without its kind and apiVersion (as items of typed lists are served).</summary>
     public static byte[] WithoutTypeMeta(byte[] json, string kind, string apiVersion)
