@@ -19,19 +19,43 @@ public sealed class FieldSelector
     /// <summary>Null when the selector does not parse.</summary>
     public static FieldSelector? TryParse(string selector)
     {
+        try
+        {
+            return Parse(selector);
+        }
+        catch (FieldSelectorException)
+        {
+            return null;
+        }
+    }
+
+    /// <exception cref="FieldSelectorException">With apimachinery's error text.</exception>
+    public static FieldSelector Parse(string selector)
+    {
         var parts = SplitTerms(selector);
         parts.Sort(StringComparer.Ordinal);
         var terms = new List<FieldSelectorTerm>();
         foreach (var part in parts)
         {
             if (part.Length == 0) continue;
-            if (!SplitTerm(part, out var lhs, out var op, out var rhs)) return null;
-            if (Unescape(rhs) is not { } value) return null;
+            if (!SplitTerm(part, out var lhs, out var op, out var rhs))
+                throw new FieldSelectorException($"invalid selector: '{selector}'; can't understand '{part}'");
+            var value = Unescape(rhs);
             // A term with neither field nor value selects everything and is dropped.
             if (lhs.Length == 0 && value.Length == 0) continue;
             terms.Add(new FieldSelectorTerm(lhs, value, op != "!="));
         }
         return new FieldSelector(terms);
+    }
+
+    public bool IsEmpty => Terms.Count == 0;
+
+    /// <summary>Whether every term holds for the object's field values (<paramref name="fieldValue"/> gives "" for a field it lacks).</summary>
+    public bool Matches(Func<string, string> fieldValue)
+    {
+        foreach (var t in Terms)
+            if (string.Equals(fieldValue(t.Field), t.Value, StringComparison.Ordinal) != t.IsEquality) return false;
+        return true;
     }
 
     /// <summary>The value the selector pins <paramref name="field"/> to with an equality term, if any (first in sorted order).</summary>
@@ -80,7 +104,7 @@ public sealed class FieldSelector
         return false;
     }
 
-    private static string? Unescape(string s)
+    private static string Unescape(string s)
     {
         if (s.IndexOfAny(['\\', ',', '=']) < 0) return s;
         var sb = new StringBuilder(s.Length);
@@ -89,14 +113,18 @@ public sealed class FieldSelector
         {
             if (inSlash)
             {
-                if (c is not ('\\' or ',' or '=')) return null;
+                if (c is not ('\\' or ',' or '=')) throw new FieldSelectorException("invalid field selector: invalid escape sequence: \\" + c);
                 sb.Append(c);
                 inSlash = false;
             }
             else if (c == '\\') inSlash = true;
-            else if (c is ',' or '=') return null;
+            else if (c is ',' or '=') throw new FieldSelectorException("invalid field selector: unescaped character in value: " + (int)c);
             else sb.Append(c);
         }
-        return inSlash ? null : sb.ToString();
+        if (inSlash) throw new FieldSelectorException("invalid field selector: invalid escape sequence: \\");
+        return sb.ToString();
     }
 }
+
+/// <summary>A field selector that does not parse; the message is apimachinery's.</summary>
+public sealed class FieldSelectorException(string message) : Exception(message);

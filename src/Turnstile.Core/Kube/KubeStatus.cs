@@ -39,6 +39,9 @@ public sealed record KubeStatus(int Code, string Reason, string Message, StatusD
     public const string ReasonBadRequest = "BadRequest";
     public const string ReasonInternalError = "InternalError";
 
+    /// <summary><c>metadata.continue</c>: the token a 410 for a stale continue token offers to resume an inconsistent list.</summary>
+    public string Continue { get; init; } = "";
+
     /// <summary>The 403 for a denied request (apiserver's <c>ForbiddenStatusError</c>).</summary>
     /// <param name="reason">The authorizer's reason; appended after <c>": "</c> when non-empty.</param>
     public static KubeStatus Forbidden(RequestAttributes attributes, string userName, string reason = "")
@@ -127,6 +130,7 @@ public sealed record KubeStatus(int Code, string Reason, string Message, StatusD
             GoJson.WriteString(w, "kind", "Status");
             GoJson.WriteString(w, "apiVersion", "v1");
             w.WriteStartObject("metadata");
+            if (Continue.Length > 0) GoJson.WriteString(w, "continue", Continue);
             w.WriteEndObject();
             GoJson.WriteString(w, "status", "Failure");
             if (Message.Length > 0) GoJson.WriteString(w, "message", Message);

@@ -15,6 +15,8 @@ public static partial class NameValidation
 
     private const string Dns1123LabelFormat = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
     private const string Dns1123SubdomainFormat = Dns1123LabelFormat + "(\\." + Dns1123LabelFormat + ")*";
+    private const string Dns1035LabelFormat = "[a-z]([-a-z0-9]*[a-z0-9])?";
+    private const string ConfigMapKeyFormat = "[-._a-zA-Z0-9]+";
     private const string QualifiedNameFormat = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
     private const string LabelValueFormat = "(" + QualifiedNameFormat + ")?";
 
@@ -22,6 +24,8 @@ public static partial class NameValidation
         "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
     private const string Dns1123SubdomainError =
         "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
+    private const string Dns1035LabelError =
+        "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character";
     private const string QualifiedNameError =
         "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
     private const string LabelValueError =
@@ -47,6 +51,28 @@ public static partial class NameValidation
                 ? "must not contain dots"
                 : RegexError(Dns1123LabelError, Dns1123LabelFormat, "my-name", "123-abc"));
         }
+        return errors;
+    }
+
+    /// <summary>Keys of ConfigMap and Secret data.</summary>
+    public static IReadOnlyList<string> ConfigMapKey(string value)
+    {
+        var errors = new List<string>();
+        if (value.Length > Dns1123SubdomainMaxLength) errors.Add(MaxLength(Dns1123SubdomainMaxLength));
+        if (!ConfigMapKeyRegex().IsMatch(value))
+            errors.Add(RegexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", ConfigMapKeyFormat, "key.name", "KEY_NAME", "key-name"));
+        if (value == ".") errors.Add("must not be '.'");
+        else if (value == "..") errors.Add("must not be '..'");
+        else if (value.StartsWith("..", StringComparison.Ordinal)) errors.Add("must not start with '..'");
+        return errors;
+    }
+
+    /// <summary>Service names.</summary>
+    public static IReadOnlyList<string> Dns1035Label(string value)
+    {
+        var errors = new List<string>();
+        if (value.Length > Dns1123LabelMaxLength) errors.Add(MaxLength(Dns1123LabelMaxLength));
+        if (!Dns1035LabelRegex().IsMatch(value)) errors.Add(RegexError(Dns1035LabelError, Dns1035LabelFormat, "my-name", "abc-123"));
         return errors;
     }
 
@@ -108,6 +134,12 @@ public static partial class NameValidation
 
     [GeneratedRegex("^" + Dns1123LabelFormat + @"\z")]
     private static partial Regex Dns1123LabelRegex();
+
+    [GeneratedRegex("^" + ConfigMapKeyFormat + @"\z")]
+    private static partial Regex ConfigMapKeyRegex();
+
+    [GeneratedRegex("^" + Dns1035LabelFormat + @"\z")]
+    private static partial Regex Dns1035LabelRegex();
 
     [GeneratedRegex("^" + Dns1123SubdomainFormat + @"\z")]
     private static partial Regex Dns1123SubdomainRegex();

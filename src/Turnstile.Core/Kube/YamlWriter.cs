@@ -23,6 +23,9 @@ internal sealed class YMap
     }
 }
 
+/// <summary>A scalar written as is, unquoted: a number or a boolean taken from JSON.</summary>
+internal sealed record YPlain(string Text);
+
 /// <summary>
 /// Orders mapping keys like go-yaml v2 (used by kubectl's <c>-o yaml</c>): letters compare by code point,
 /// a non-letter sorts before a letter, and runs of digits compare by numeric value.
@@ -150,6 +153,7 @@ internal static partial class YamlWriter
         {
             case null: sb.Append(" null\n"); return true;
             case string s: sb.Append(' '); WriteScalar(sb, s, indent); return true;
+            case YPlain p: sb.Append(' ').Append(p.Text).Append('\n'); return true;
             case YMap { Entries.Count: 0 }: sb.Append(" {}\n"); return true;
             case IReadOnlyList<object?> { Count: 0 }: sb.Append(" []\n"); return true;
             default: return false;
@@ -192,7 +196,7 @@ internal static partial class YamlWriter
             if (allowLiteral && analysis.BlockAllowed) return null;
             return DoubleQuoted(value);
         }
-        var resolvesToString = YamlTextParser.ResolvePlain(value) == ScalarKind.String && !Base60Float().IsMatch(value);
+        var resolvesToString = YamlTextParser.ResolvePlain(value) == ScalarKind.String && !Base60Float().IsMatch(value) && !Timestamp().IsMatch(value);
         if (!resolvesToString) return DoubleQuoted(value);
         if (analysis.PlainAllowed) return value;
         if (analysis.SingleQuotedAllowed) return "'" + value.Replace("'", "''") + "'";
@@ -299,4 +303,8 @@ internal static partial class YamlWriter
 
     [GeneratedRegex(@"^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?\z")]
     private static partial Regex Base60Float();
+
+    // go-yaml v2 resolves these as timestamps, so a string that looks like one is quoted.
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt][0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]+)?(?:Z|[-+][0-9]{2}:[0-9]{2})| [0-9]{1,2}:[0-9]{1,2}:[0-9]{1,2}(?:\.[0-9]+)?)?\z")]
+    private static partial Regex Timestamp();
 }

@@ -45,7 +45,7 @@ public sealed class DiscoveryDocuments
     public DiscoveryDocuments(ApiResourceCatalog catalog)
     {
         _catalog = catalog;
-        GroupList = DiscoveryDocument.Of(KubeJson.Write(WriteGroupList), JsonContentType);
+        GroupList = DiscoveryDocument.Of(KubeJsonWriter.Write(WriteGroupList), JsonContentType);
     }
 
     /// <summary><c>GET /apis</c> (legacy): every named group with its versions and preferred version.</summary>
@@ -53,15 +53,15 @@ public sealed class DiscoveryDocuments
 
     /// <summary><c>GET /api</c> (legacy): <c>APIVersions</c> naming the address clients reach the server at.</summary>
     public DiscoveryDocument ApiVersions(string serverAddress) =>
-        DiscoveryDocument.Of(KubeJson.Write(w =>
+        DiscoveryDocument.Of(KubeJsonWriter.Write(w =>
         {
             w.WriteStartObject();
-            KubeJson.String(w, "kind", "APIVersions");
-            KubeJson.StringArray(w, "versions", _catalog.CoreGroup?.Versions.Select(v => v.Version) ?? []);
+            KubeJsonWriter.String(w, "kind", "APIVersions");
+            KubeJsonWriter.StringArray(w, "versions", _catalog.CoreGroup?.Versions.Select(v => v.Version) ?? []);
             w.WriteStartArray("serverAddressByClientCIDRs");
             w.WriteStartObject();
-            KubeJson.String(w, "clientCIDR", "0.0.0.0/0");
-            KubeJson.String(w, "serverAddress", serverAddress);
+            KubeJsonWriter.String(w, "clientCIDR", "0.0.0.0/0");
+            KubeJsonWriter.String(w, "serverAddress", serverAddress);
             w.WriteEndObject();
             w.WriteEndArray();
             w.WriteEndObject();
@@ -72,11 +72,11 @@ public sealed class DiscoveryDocuments
     {
         var g = _catalog.FindGroup(group);
         if (g is null || group.Length == 0) return null;
-        return DiscoveryDocument.Of(KubeJson.Write(w =>
+        return DiscoveryDocument.Of(KubeJsonWriter.Write(w =>
         {
             w.WriteStartObject();
-            KubeJson.String(w, "kind", "APIGroup");
-            KubeJson.String(w, "apiVersion", "v1");
+            KubeJsonWriter.String(w, "kind", "APIGroup");
+            KubeJsonWriter.String(w, "apiVersion", "v1");
             WriteGroupBody(w, g);
             w.WriteEndObject();
         }), JsonContentType);
@@ -90,13 +90,13 @@ public sealed class DiscoveryDocuments
     {
         var gv = _catalog.FindGroupVersion(group, version);
         if (gv is null) return null;
-        return DiscoveryDocument.Of(KubeJson.Write(w =>
+        return DiscoveryDocument.Of(KubeJsonWriter.Write(w =>
         {
             w.WriteStartObject();
-            KubeJson.String(w, "kind", "APIResourceList");
+            KubeJsonWriter.String(w, "kind", "APIResourceList");
             // the core group's list is written by a separate handler that leaves apiVersion out
-            if (group.Length > 0) KubeJson.String(w, "apiVersion", "v1");
-            KubeJson.String(w, "groupVersion", gv.GroupVersionString);
+            if (group.Length > 0) KubeJsonWriter.String(w, "apiVersion", "v1");
+            KubeJsonWriter.String(w, "groupVersion", gv.GroupVersionString);
             w.WriteStartArray("resources");
             foreach (var entry in LegacyEntries(gv).OrderBy(e => e.Name, StringComparer.Ordinal))
                 WriteLegacyEntry(w, entry);
@@ -117,7 +117,7 @@ public sealed class DiscoveryDocuments
             if (_aggregated.TryGetValue((core, format), out var doc)) return doc;
             var groups = core ? _catalog.Groups.Where(g => g.Name.Length == 0) : _catalog.NamedGroups;
             var apiVersion = format == DiscoveryFormat.AggregatedV2 ? "apidiscovery.k8s.io/v2" : "apidiscovery.k8s.io/v2beta1";
-            var body = KubeJson.Write(w => WriteAggregated(w, apiVersion, groups));
+            var body = KubeJsonWriter.Write(w => WriteAggregated(w, apiVersion, groups));
             doc = DiscoveryDocument.Of(body, format == DiscoveryFormat.AggregatedV2 ? AggregatedV2ContentType : AggregatedV2Beta1ContentType);
             _aggregated[(core, format)] = doc;
             return doc;
@@ -158,8 +158,8 @@ public sealed class DiscoveryDocuments
     private void WriteGroupList(Utf8JsonWriter w)
     {
         w.WriteStartObject();
-        KubeJson.String(w, "kind", "APIGroupList");
-        KubeJson.String(w, "apiVersion", "v1");
+        KubeJsonWriter.String(w, "kind", "APIGroupList");
+        KubeJsonWriter.String(w, "apiVersion", "v1");
         w.WriteStartArray("groups");
         foreach (var g in _catalog.NamedGroups)
         {
@@ -173,7 +173,7 @@ public sealed class DiscoveryDocuments
 
     private static void WriteGroupBody(Utf8JsonWriter w, ApiGroup g)
     {
-        KubeJson.String(w, "name", g.Name);
+        KubeJsonWriter.String(w, "name", g.Name);
         w.WriteStartArray("versions");
         foreach (var v in g.Versions) WriteGroupVersion(w, null, v);
         w.WriteEndArray();
@@ -183,8 +183,8 @@ public sealed class DiscoveryDocuments
     private static void WriteGroupVersion(Utf8JsonWriter w, string? name, ApiGroupVersion v)
     {
         if (name is null) w.WriteStartObject(); else w.WriteStartObject(name);
-        KubeJson.String(w, "groupVersion", v.GroupVersionString);
-        KubeJson.String(w, "version", v.Version);
+        KubeJsonWriter.String(w, "groupVersion", v.GroupVersionString);
+        KubeJsonWriter.String(w, "version", v.Version);
         w.WriteEndObject();
     }
 
@@ -204,24 +204,24 @@ public sealed class DiscoveryDocuments
     private static void WriteLegacyEntry(Utf8JsonWriter w, LegacyEntry e)
     {
         w.WriteStartObject();
-        KubeJson.String(w, "name", e.Name);
-        KubeJson.String(w, "singularName", e.SingularName);
+        KubeJsonWriter.String(w, "name", e.Name);
+        KubeJsonWriter.String(w, "singularName", e.SingularName);
         w.WriteBoolean("namespaced", e.Namespaced);
-        if (e.Group.Length > 0) KubeJson.String(w, "group", e.Group);
-        if (e.Version.Length > 0) KubeJson.String(w, "version", e.Version);
-        KubeJson.String(w, "kind", e.Kind);
-        KubeJson.StringArray(w, "verbs", e.Verbs);
-        if (e.ShortNames.Count > 0) KubeJson.StringArray(w, "shortNames", e.ShortNames);
-        if (e.Categories.Count > 0) KubeJson.StringArray(w, "categories", e.Categories);
-        if (e.StorageVersionHash.Length > 0) KubeJson.String(w, "storageVersionHash", e.StorageVersionHash);
+        if (e.Group.Length > 0) KubeJsonWriter.String(w, "group", e.Group);
+        if (e.Version.Length > 0) KubeJsonWriter.String(w, "version", e.Version);
+        KubeJsonWriter.String(w, "kind", e.Kind);
+        KubeJsonWriter.StringArray(w, "verbs", e.Verbs);
+        if (e.ShortNames.Count > 0) KubeJsonWriter.StringArray(w, "shortNames", e.ShortNames);
+        if (e.Categories.Count > 0) KubeJsonWriter.StringArray(w, "categories", e.Categories);
+        if (e.StorageVersionHash.Length > 0) KubeJsonWriter.String(w, "storageVersionHash", e.StorageVersionHash);
         w.WriteEndObject();
     }
 
     private static void WriteAggregated(Utf8JsonWriter w, string apiVersion, IEnumerable<ApiGroup> groups)
     {
         w.WriteStartObject();
-        KubeJson.String(w, "kind", "APIGroupDiscoveryList");
-        KubeJson.String(w, "apiVersion", apiVersion);
+        KubeJsonWriter.String(w, "kind", "APIGroupDiscoveryList");
+        KubeJsonWriter.String(w, "apiVersion", apiVersion);
         w.WriteStartObject("metadata");
         w.WriteEndObject();
         w.WriteStartArray("items");
@@ -229,18 +229,18 @@ public sealed class DiscoveryDocuments
         {
             w.WriteStartObject();
             w.WriteStartObject("metadata");
-            if (g.Name.Length > 0) KubeJson.String(w, "name", g.Name);
+            if (g.Name.Length > 0) KubeJsonWriter.String(w, "name", g.Name);
             w.WriteNull("creationTimestamp");
             w.WriteEndObject();
             w.WriteStartArray("versions");
             foreach (var v in g.Versions)
             {
                 w.WriteStartObject();
-                KubeJson.String(w, "version", v.Version);
+                KubeJsonWriter.String(w, "version", v.Version);
                 w.WriteStartArray("resources");
                 foreach (var r in v.Resources.OrderBy(r => r.Name, StringComparer.Ordinal)) WriteAggregatedResource(w, r);
                 w.WriteEndArray();
-                KubeJson.String(w, "freshness", "Current");
+                KubeJsonWriter.String(w, "freshness", "Current");
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -256,23 +256,23 @@ public sealed class DiscoveryDocuments
     {
         var fullKinds = r.Source is ApiSource.CustomResource or ApiSource.EksCustomResource;
         w.WriteStartObject();
-        KubeJson.String(w, "resource", r.Name);
+        KubeJsonWriter.String(w, "resource", r.Name);
         WriteKind(w, fullKinds ? r.Group : "", fullKinds ? r.Version : "", r.Kind);
-        KubeJson.String(w, "scope", r.Namespaced ? "Namespaced" : "Cluster");
-        KubeJson.String(w, "singularResource", r.SingularName);
-        KubeJson.StringArray(w, "verbs", r.Verbs);
-        if (r.ShortNames.Count > 0) KubeJson.StringArray(w, "shortNames", r.ShortNames);
-        if (r.Categories.Count > 0) KubeJson.StringArray(w, "categories", r.Categories);
+        KubeJsonWriter.String(w, "scope", r.Namespaced ? "Namespaced" : "Cluster");
+        KubeJsonWriter.String(w, "singularResource", r.SingularName);
+        KubeJsonWriter.StringArray(w, "verbs", r.Verbs);
+        if (r.ShortNames.Count > 0) KubeJsonWriter.StringArray(w, "shortNames", r.ShortNames);
+        if (r.Categories.Count > 0) KubeJsonWriter.StringArray(w, "categories", r.Categories);
         if (r.Subresources.Count > 0)
         {
             w.WriteStartArray("subresources");
             foreach (var s in r.Subresources)
             {
                 w.WriteStartObject();
-                KubeJson.String(w, "subresource", s.Name);
+                KubeJsonWriter.String(w, "subresource", s.Name);
                 var sameGroupVersion = s.Group.Length == 0;
                 WriteKind(w, sameGroupVersion ? (fullKinds ? r.Group : "") : s.Group, sameGroupVersion ? (fullKinds ? r.Version : "") : s.Version, s.Kind);
-                KubeJson.StringArray(w, "verbs", s.Verbs);
+                KubeJsonWriter.StringArray(w, "verbs", s.Verbs);
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -283,9 +283,9 @@ public sealed class DiscoveryDocuments
     private static void WriteKind(Utf8JsonWriter w, string group, string version, string kind)
     {
         w.WriteStartObject("responseKind");
-        KubeJson.String(w, "group", group);
-        KubeJson.String(w, "version", version);
-        KubeJson.String(w, "kind", kind);
+        KubeJsonWriter.String(w, "group", group);
+        KubeJsonWriter.String(w, "version", version);
+        KubeJsonWriter.String(w, "kind", kind);
         w.WriteEndObject();
     }
 }

@@ -50,7 +50,7 @@ public sealed class OpenApiDocuments
         _snapshot = snapshot;
         _v3Root = new(BuildV3Root);
         _v2Tree = new(BuildV2Tree);
-        _v2Json = new(() => OpenApiDocument.Of(KubeJson.WriteBare(w => SortedJson.Write(w, _v2Tree.Value)), JsonContentType));
+        _v2Json = new(() => OpenApiDocument.Of(KubeJsonWriter.WriteBare(w => SortedJson.Write(w, _v2Tree.Value)), JsonContentType));
         _v2Proto = new(() => OpenApiDocument.Of(OpenApiV2Protobuf.Encode(_v2Tree.Value), V2ProtobufContentType));
     }
 
@@ -70,7 +70,7 @@ public sealed class OpenApiDocuments
         }
         var gv = _snapshot.Catalog.GroupVersions.FirstOrDefault(g => V3PathOf(g.Group, g.Version) == path);
         if (gv is null || !HasSchemas(gv)) return null;
-        var built = OpenApiDocument.Of(KubeJson.WriteBare(w => WriteV3(w, gv)), JsonContentType);
+        var built = OpenApiDocument.Of(KubeJsonWriter.WriteBare(w => WriteV3(w, gv)), JsonContentType);
         lock (_gate)
         {
             return _v3.TryAdd(path, built) ? built : _v3[path];
@@ -94,7 +94,7 @@ public sealed class OpenApiDocuments
             var path = V3PathOf(gv.Group, gv.Version);
             paths[path] = new JsonObject { ["serverRelativeURL"] = $"/openapi/v3/{path}?hash={V3(path)!.Hash}" };
         }
-        return OpenApiDocument.Of(KubeJson.WriteBare(w => SortedJson.Write(w, new JsonObject { ["paths"] = paths })), JsonContentType);
+        return OpenApiDocument.Of(KubeJsonWriter.WriteBare(w => SortedJson.Write(w, new JsonObject { ["paths"] = paths })), JsonContentType);
     }
 
     private void WriteV3(Utf8JsonWriter w, ApiGroupVersion gv)
@@ -126,7 +126,7 @@ public sealed class OpenApiDocuments
         w.WriteEndObject();
         w.WritePropertyName("info");
         SortedJson.Write(w, Info());
-        KubeJson.String(w, "openapi", "3.0.0");
+        KubeJsonWriter.String(w, "openapi", "3.0.0");
         w.WritePropertyName("paths");
         SortedJson.Write(w, pathTree);
         w.WritePropertyName("security");

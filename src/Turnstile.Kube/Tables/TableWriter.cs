@@ -30,24 +30,24 @@ public static class TableWriter
 
     public static byte[] Write(IReadOnlyList<TableColumn> columns, IEnumerable<TableRow> rows, IncludeObject include,
         string resourceVersion = "", string continueToken = "", long? remainingItemCount = null) =>
-        KubeJson.Write(w =>
+        KubeJsonWriter.Write(w =>
         {
             w.WriteStartObject();
-            KubeJson.String(w, "kind", "Table");
-            KubeJson.String(w, "apiVersion", "meta.k8s.io/v1");
+            KubeJsonWriter.String(w, "kind", "Table");
+            KubeJsonWriter.String(w, "apiVersion", "meta.k8s.io/v1");
             w.WriteStartObject("metadata");
-            if (resourceVersion.Length > 0) KubeJson.String(w, "resourceVersion", resourceVersion);
-            if (continueToken.Length > 0) KubeJson.String(w, "continue", continueToken);
+            if (resourceVersion.Length > 0) KubeJsonWriter.String(w, "resourceVersion", resourceVersion);
+            if (continueToken.Length > 0) KubeJsonWriter.String(w, "continue", continueToken);
             if (remainingItemCount is { } remaining) w.WriteNumber("remainingItemCount", remaining);
             w.WriteEndObject();
             w.WriteStartArray("columnDefinitions");
             foreach (var c in columns)
             {
                 w.WriteStartObject();
-                KubeJson.String(w, "name", c.Name);
-                KubeJson.String(w, "type", c.Type);
-                KubeJson.String(w, "format", c.Format);
-                KubeJson.String(w, "description", c.Description);
+                KubeJsonWriter.String(w, "name", c.Name);
+                KubeJsonWriter.String(w, "type", c.Type);
+                KubeJsonWriter.String(w, "format", c.Format);
+                KubeJsonWriter.String(w, "description", c.Description);
                 w.WriteNumber("priority", c.Priority);
                 w.WriteEndObject();
             }
@@ -65,10 +65,10 @@ public static class TableWriter
                     foreach (var c in conditions)
                     {
                         w.WriteStartObject();
-                        KubeJson.String(w, "type", c.Type);
-                        KubeJson.String(w, "status", c.Status);
-                        if (c.Reason.Length > 0) KubeJson.String(w, "reason", c.Reason);
-                        if (c.Message.Length > 0) KubeJson.String(w, "message", c.Message);
+                        KubeJsonWriter.String(w, "type", c.Type);
+                        KubeJsonWriter.String(w, "status", c.Status);
+                        if (c.Reason.Length > 0) KubeJsonWriter.String(w, "reason", c.Reason);
+                        if (c.Message.Length > 0) KubeJsonWriter.String(w, "message", c.Message);
                         w.WriteEndObject();
                     }
                     w.WriteEndArray();
@@ -84,8 +84,8 @@ public static class TableWriter
                         break;
                     default:
                         w.WriteStartObject();
-                        KubeJson.String(w, "kind", "PartialObjectMetadata");
-                        KubeJson.String(w, "apiVersion", "meta.k8s.io/v1");
+                        KubeJsonWriter.String(w, "kind", "PartialObjectMetadata");
+                        KubeJsonWriter.String(w, "apiVersion", "meta.k8s.io/v1");
                         w.WritePropertyName("metadata");
                         SortedJson.Write(w, row.Object["metadata"] ?? new JsonObject(), sort: false);
                         w.WriteEndObject();
@@ -102,13 +102,13 @@ public static class TableWriter
         switch (cell)
         {
             case null: w.WriteNullValue(); break;
-            case string s: KubeJson.StringValue(w, s); break;
+            case string s: KubeJsonWriter.StringValue(w, s); break;
             case long l: w.WriteNumberValue(l); break;
             case int i: w.WriteNumberValue(i); break;
             case double d: w.WriteNumberValue(d); break;
             case bool b: w.WriteBooleanValue(b); break;
             case JsonNode n: SortedJson.Write(w, n, sort: false); break;
-            default: KubeJson.StringValue(w, cell.ToString() ?? ""); break;
+            default: KubeJsonWriter.StringValue(w, cell.ToString() ?? ""); break;
         }
     }
 }

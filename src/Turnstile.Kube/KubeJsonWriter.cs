@@ -4,7 +4,7 @@ using Turnstile.Core.Kube;
 namespace Turnstile.Kube;
 
 /// <summary>Writing helpers for the API server's compact JSON (Go string escaping, trailing newline).</summary>
-internal static class KubeJson
+internal static class KubeJsonWriter
 {
     public static byte[] Write(Action<Utf8JsonWriter> body)
     {
@@ -61,7 +61,7 @@ internal static class SortedJson
                 w.WriteNullValue();
                 break;
             default:
-                if (node.GetValueKind() == JsonValueKind.String) KubeJson.StringValue(w, node.GetValue<string>());
+                if (node.GetValueKind() == JsonValueKind.String) KubeJsonWriter.StringValue(w, node.GetValue<string>());
                 else node.WriteTo(w);
                 break;
         }
