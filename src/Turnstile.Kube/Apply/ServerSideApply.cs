@@ -112,12 +112,7 @@ public static class ServerSideApply
             if (!Values.Equal(WithoutTime(b), WithoutTime(a))) return false;
         }
         if (!timesChanged || !Values.Equal(Strip(existing), Strip(updated))) return false;
-        for (var i = 0; i < before.Count; i++)
-        {
-            var entry = after[i]!.AsObject();
-            entry.Remove("time");
-            if (before[i]!["time"] is { } time) entry["time"] = time.DeepClone();
-        }
+        for (var i = 0; i < before.Count; i++) after[i] = before[i]!.DeepClone();
         return true;
 
         static JsonObject WithoutTime(JsonObject entry)
