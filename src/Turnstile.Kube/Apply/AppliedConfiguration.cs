@@ -60,12 +60,10 @@ public static class AppliedConfiguration
     {
         try
         {
-            var node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = MaxDepth });
-            // Materialize objects now: duplicate keys surface here rather than later.
-            _ = node?.ToJsonString();
-            return node;
+            // Duplicate keys are refused, as kube refuses them under fieldValidation=Strict (kubectl's default).
+            return JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false });
         }
-        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
+        catch (JsonException ex)
         {
             throw new FormatException(ex.Message, ex);
         }
@@ -81,6 +79,11 @@ public static class AppliedConfiguration
         catch (SyntaxError ex)
         {
             throw new FormatException($"line {ex.Line}: {ex.Message}", ex);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet's scanner gives up on some malformed flow collections without a YamlException.
+            throw new FormatException("did not find expected node content", ex);
         }
         return documents.Count == 0 ? null : ToJson(documents[0], 0);
     }
