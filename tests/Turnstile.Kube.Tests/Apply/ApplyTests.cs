@@ -404,4 +404,50 @@ public class ApplyTests
                      "  .data.b: expected string, got &value.valueUnstructured{Value:[]interface {}{1}}",
             status.Message);
     }
+
+    [Fact]
+    public void Service_ports_are_keyed_by_port_and_protocol_and_item_conflicts_name_the_item()
+    {
+        var live = Applied(null, """
+            {"apiVersion":"v1","kind":"Service","metadata":{"name":"web","namespace":"default"},
+             "spec":{"selector":{"app":"web"},"ports":[{"name":"http","port":80,"targetPort":8080}]}}
+            """, ApplyTo(Service, "web", manager: "team"));
+        Assert.Equal(
+            """{"f:spec":{"f:ports":{"k:{\"port\":80,\"protocol\":\"TCP\"}":{".":{},"f:name":{},"f:port":{},"f:targetPort":{}}},"f:selector":{}}}""",
+            FieldsOf(live, "team"));
+
+        live = Applied(live, """
+            {"apiVersion":"v1","kind":"Service","metadata":{"name":"web","namespace":"default"},"spec":{"ports":[{"name":"dns","port":53,"protocol":"UDP"}]}}
+            """, ApplyTo(Service, "web", manager: "dns"));
+        Assert.Equal("""[{"name":"http","port":80,"targetPort":8080},{"name":"dns","port":53,"protocol":"UDP"}]""", live["spec"]!["ports"]!.ToJsonString());
+
+        var status = Rejected(live, """
+            {"apiVersion":"v1","kind":"Service","metadata":{"name":"web","namespace":"default"},"spec":{"ports":[{"port":80,"targetPort":"http"}]}}
+            """, ApplyTo(Service, "web", manager: "dns"));
+        Assert.Equal("""Apply failed with 1 conflict: conflict with "team": .spec.ports[port=80,protocol="TCP"].targetPort""", status.Message);
+    }
+
+    [Fact]
+    public void Shared_list_items_take_the_applied_order_among_the_live_ones()
+    {
+        const string three = """
+            {"apiVersion":"stable.example.com/v1","kind":"Widget","metadata":{"name":"w","namespace":"default"},
+             "spec":{"parts":[{"name":"a"},{"name":"b"},{"name":"c"}]}}
+            """;
+        var live = Applied(null, three, ApplyTo(Widget, "w", manager: "one"));
+        live = Applied(live, """
+            {"apiVersion":"stable.example.com/v1","kind":"Widget","metadata":{"name":"w","namespace":"default"},"spec":{"parts":[{"name":"c"},{"name":"a"}]}}
+            """, ApplyTo(Widget, "w", manager: "two"));
+        Assert.Equal("""[{"name":"b"},{"name":"c"},{"name":"a"}]""", live["spec"]!["parts"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Lists_of_a_kind_without_schema_are_atomic()
+    {
+        var live = Applied(null, """{"apiVersion":"stable.example.com/v1","kind":"Gadget","metadata":{"name":"g","namespace":"default"},"spec":{"list":[1]}}""",
+            ApplyTo(Gadget, "g", manager: "one"));
+        var status = Rejected(live, """{"apiVersion":"stable.example.com/v1","kind":"Gadget","metadata":{"name":"g","namespace":"default"},"spec":{"list":[1,2]}}""",
+            ApplyTo(Gadget, "g", manager: "two"));
+        Assert.Equal("""Apply failed with 1 conflict: conflict with "one": .spec.list""", status.Message);
+    }
 }

@@ -36,8 +36,6 @@ public sealed class ApplyType
         Map = map;
     }
 
-    internal bool IsEmpty => Scalar is null && List is null && Map is null;
-
     /// <summary>
     /// Anything, owned as one value: scalars, and lists and maps of anything, all atomic
     /// (<c>__untyped_atomic_</c>; used for <c>int-or-string</c>, <c>RawExtension</c>, lists without <c>items</c>).
