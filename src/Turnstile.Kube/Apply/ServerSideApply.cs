@@ -36,7 +36,7 @@ public static class ServerSideApply
         FieldPath.Of("metadata", "generation"), FieldPath.Of("metadata", "managedFields"), FieldPath.Of("metadata", "resourceVersion"));
 
     /// <summary>
-    /// Applies <paramref name="applied"/> (the decoded body, see <see cref="AppliedConfiguration.Parse"/>) to
+    /// Applies <paramref name="applied"/> (the decoded body, see <see cref="AppliedConfiguration.TryParse"/>) to
     /// <paramref name="live"/> (null: the object does not exist and is created). The caller has validated the
     /// options (<see cref="FieldManagerName.PatchOptionErrors"/>); strategy defaulting and validation, preconditions
     /// and storage come after, as in kube-apiserver's patch handler.
@@ -140,7 +140,7 @@ public static class ServerSideApply
         if (TypedValidation.OfConfiguration(applied, request.Type) is { Count: > 0 } errors)
             return new Rejected(KubeStatus.BadRequest($"failed to create typed patch object ({Identity(applied)}): {TypedError.Join(errors)}"));
         if (TypedValidation.OfStoredObject(live, request.Type) is { Count: > 0 } liveErrors)
-            return new Rejected(new KubeStatus(500, KubeStatus.ReasonInternalError,
+            return new Rejected(new KubeStatus(500, "", // kube answers errors that are not Statuses without a reason
                 $"failed to create typed live object ({Identity(live)}): {TypedError.Join(liveErrors)}", null));
 
         var key = ManagerKey.Of(request.Manager, ManagedFieldsOperation.Apply, request.ApiVersion, request.Subresource);

@@ -178,15 +178,16 @@ internal static class ManagedFieldsCodec
         return array;
     }
 
-    /// <summary>Writes (or, for no entries, removes) <c>metadata.managedFields</c>.</summary>
+    /// <summary>
+    /// Writes (or, for no entries, removes) <c>metadata.managedFields</c>, as the last field of the metadata where
+    /// kube's ObjectMeta puts it.
+    /// </summary>
     public static void Set(JsonObject obj, ManagedFields managed)
     {
-        if (Encode(managed) is { } entries)
-        {
-            if (obj["metadata"] is not JsonObject metadata) obj["metadata"] = metadata = new JsonObject();
-            metadata["managedFields"] = entries;
-        }
-        else Remove(obj);
+        Remove(obj);
+        if (Encode(managed) is not { } entries) return;
+        if (obj["metadata"] is not JsonObject metadata) obj["metadata"] = metadata = new JsonObject();
+        metadata["managedFields"] = entries;
     }
 
     public static void Remove(JsonObject obj) => (obj["metadata"] as JsonObject)?.Remove("managedFields");
