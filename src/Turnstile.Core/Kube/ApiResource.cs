@@ -14,6 +14,9 @@ public enum ApiSource
 
     /// <summary>The metrics.k8s.io aggregated API served by the metrics-server add-on.</summary>
     MetricsServer,
+
+    /// <summary>Read from the cluster itself: a CustomResourceDefinition or a <c>kubectl api-resources</c> row of a snapshot.</summary>
+    Cluster,
 }
 
 /// <summary>

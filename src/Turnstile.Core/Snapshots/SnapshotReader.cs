@@ -18,7 +18,7 @@ namespace Turnstile.Core.Snapshots;
 /// The default bootstrap RBAC policy is always present; a snapshot object of the same kind and name replaces it.
 /// Every file gets at least one message saying what it was read as, or why it could not be.
 /// </summary>
-public static class SnapshotReader
+public static partial class SnapshotReader
 {
     public static Snapshot Read(IEnumerable<SnapshotFile> files)
     {
@@ -29,6 +29,11 @@ public static class SnapshotReader
 
     private static void ReadFile(SnapshotFile file, ReadState state)
     {
+        if (ApiResourcesTable.IsTable(file.Content))
+        {
+            ReadApiResources(file, state);
+            return;
+        }
         List<YamlDocument> documents;
         try
         {
@@ -108,11 +113,12 @@ public static class SnapshotReader
                     state.AwsAuthData = awsAuth.Data;
                     state.Info(file, "aws-auth ConfigMap read" + (AwsAuthConfig.Parse(awsAuth.Data).ErrorSummary is { } errors ? $"; the authenticator would log: {errors}" : ""));
                     break;
+                case CustomResourceDefinition crd: state.CustomResources.Add(crd); break;
                 case ConfigMap other:
                     state.Info(file, $"ConfigMap {other.Namespace}/{other.Name} ignored (only kube-system/aws-auth matters for access)");
                     continue;
                 default:
-                    state.Info(file, $"{doc.Kind} {(doc.Namespace.Length > 0 ? doc.Namespace + "/" : "")}{doc.Name} ignored ({doc.Source}): not an RBAC object or the aws-auth ConfigMap");
+                    state.Info(file, $"{doc.Kind} {(doc.Namespace.Length > 0 ? doc.Namespace + "/" : "")}{doc.Name} ignored ({doc.Source}): not an RBAC object, a CustomResourceDefinition or the aws-auth ConfigMap");
                     continue;
             }
             counts[doc.Kind] = counts.GetValueOrDefault(doc.Kind) + 1;
@@ -253,7 +259,7 @@ public static class SnapshotReader
 
     private sealed class SnapshotFormatException(string message) : Exception(message);
 
-    private sealed class ReadState
+    private sealed partial class ReadState
     {
         public List<SnapshotMessage> Messages { get; } = [];
         public List<ClusterRole> ClusterRoles { get; } = [];
@@ -317,6 +323,7 @@ public static class SnapshotReader
                     BootstrapPolicy.ClusterRoleBindings.Concat(ClusterRoleBindings),
                     BootstrapPolicy.Roles.Concat(Roles),
                     BootstrapPolicy.RoleBindings.Concat(RoleBindings)),
+                ApiResources = BuildApiResources(),
             };
         }
     }
