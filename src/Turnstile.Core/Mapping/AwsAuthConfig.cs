@@ -38,6 +38,9 @@ public sealed record AwsAuthConfig(
 
     public static AwsAuthConfig Empty { get; } = new([], [], [], []);
 
+    /// <summary>Sections (<c>mapRoles</c>, <c>mapUsers</c>, <c>mapAccounts</c>) the authenticator drops whole: bad YAML or not a list.</summary>
+    public IReadOnlyList<string> DroppedSections { get; init; } = [];
+
     /// <summary>The authenticator's aggregated log line, or null when the ConfigMap parsed cleanly.</summary>
     public string? ErrorSummary => Errors.Count == 0 ? null : $"error parsing config map: [{string.Join(", ", Errors)}]";
 

@@ -12,9 +12,10 @@ internal static class AwsAuthParser
         var roles = new List<RoleMapping>();
         var users = new List<UserMapping>();
         var accounts = new List<string>();
+        var dropped = new List<string>();
 
         if (data.TryGetValue(AwsAuthConfig.MapRolesKey, out var mapRoles) && !IsBlank(mapRoles))
-            ParseRows(mapRoles, AwsAuthConfig.MapRolesKey, errors, (i, fields) =>
+            ParseRows(mapRoles, AwsAuthConfig.MapRolesKey, errors, dropped, (i, fields) =>
             {
                 var row = new RoleMapping(i, fields.Text("rolearn"), fields.Sso(), fields.Text("username") ?? "", fields.Groups());
                 if (AwsAuthValidation.Validate(row) is { } problem) errors.Add($"{AwsAuthConfig.MapRolesKey}[{i}]: {problem}");
@@ -22,7 +23,7 @@ internal static class AwsAuthParser
             });
 
         if (data.TryGetValue(AwsAuthConfig.MapUsersKey, out var mapUsers) && !IsBlank(mapUsers))
-            ParseRows(mapUsers, AwsAuthConfig.MapUsersKey, errors, (i, fields) =>
+            ParseRows(mapUsers, AwsAuthConfig.MapUsersKey, errors, dropped, (i, fields) =>
             {
                 var row = new UserMapping(i, fields.Text("userarn") ?? "", fields.Text("username") ?? "", fields.Groups());
                 if (AwsAuthValidation.Validate(row) is { } problem) errors.Add($"{AwsAuthConfig.MapUsersKey}[{i}]: {problem}");
@@ -31,7 +32,7 @@ internal static class AwsAuthParser
 
         if (data.TryGetValue(AwsAuthConfig.MapAccountsKey, out var mapAccounts) && !IsBlank(mapAccounts))
         {
-            if (LoadSequence(mapAccounts, AwsAuthConfig.MapAccountsKey, errors) is { } sequence)
+            if (LoadSequence(mapAccounts, AwsAuthConfig.MapAccountsKey, errors, dropped) is { } sequence)
                 foreach (var item in sequence)
                 {
                     if (item is YamlScalarNode scalar) accounts.Add(scalar.Value ?? "");
@@ -39,7 +40,7 @@ internal static class AwsAuthParser
                 }
         }
 
-        return new AwsAuthConfig(roles, users, accounts, errors);
+        return new AwsAuthConfig(roles, users, accounts, errors) { DroppedSections = dropped };
     }
 
     private static bool IsBlank(string value)
@@ -48,9 +49,9 @@ internal static class AwsAuthParser
         return trimmed is "" or "``" or "\"\"" or "''";
     }
 
-    private static void ParseRows(string yaml, string key, List<string> errors, Action<int, RowFields> onRow)
+    private static void ParseRows(string yaml, string key, List<string> errors, List<string> dropped, Action<int, RowFields> onRow)
     {
-        if (LoadSequence(yaml, key, errors) is not { } sequence) return;
+        if (LoadSequence(yaml, key, errors, dropped) is not { } sequence) return;
         var index = 0;
         foreach (var item in sequence)
         {
@@ -65,7 +66,7 @@ internal static class AwsAuthParser
     }
 
     /// <summary>Loads a section; a YAML error or a non-list drops the whole section, as the authenticator does.</summary>
-    private static YamlSequenceNode? LoadSequence(string yaml, string key, List<string> errors)
+    private static YamlSequenceNode? LoadSequence(string yaml, string key, List<string> errors, List<string> dropped)
     {
         YamlNode? root;
         try
@@ -77,6 +78,7 @@ internal static class AwsAuthParser
         catch (YamlException e)
         {
             errors.Add($"{key}: yaml: line {e.Start.Line}: {e.InnerException?.Message ?? e.Message}");
+            dropped.Add(key);
             return null;
         }
         switch (root)
@@ -89,6 +91,7 @@ internal static class AwsAuthParser
                 return null;
             default:
                 errors.Add($"{key}: expected a list, got {Describe(root)}");
+                dropped.Add(key);
                 return null;
         }
     }

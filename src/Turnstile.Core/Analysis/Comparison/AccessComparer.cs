@@ -1,0 +1,174 @@
+using Turnstile.Core.AccessPolicies;
+using Turnstile.Core.Authz;
+using Turnstile.Core.Clusters;
+using Turnstile.Core.Rbac;
+
+namespace Turnstile.Core.Analysis.Comparison;
+
+public enum Outcome
+{
+    Denied,
+    /// <summary>Allowed only for some named objects.</summary>
+    Partial,
+    Allowed,
+}
+
+/// <summary>One request kind whose answer differs: the verb, what it targets, where, and each side's answer and grant.</summary>
+public sealed record PermissionChange(string Verb, string Target, string Namespace, Outcome Before, Outcome After,
+    IReadOnlyList<string> BeforeNames, IReadOnlyList<string> AfterNames, string? BeforeGrant, string? AfterGrant);
+
+/// <summary>How one principal's access differs between the two states. <see cref="IdentityNotes"/> do not count as differences.</summary>
+public sealed record PrincipalDifference(string Principal, string Display, string Before, string After, bool AuthenticationChanged,
+    IReadOnlyList<string> IdentityNotes, IReadOnlyList<PermissionChange> Changes)
+{
+    public bool Differs => AuthenticationChanged || Changes.Count > 0;
+}
+
+/// <summary>The comparison of two cluster states for every principal either names.</summary>
+public sealed record AccessComparison(string BeforeLabel, string AfterLabel, int PrincipalCount, int RequestKinds, long Evaluations, IReadOnlyList<PrincipalDifference> Principals)
+{
+    public IReadOnlyList<PrincipalDifference> Differences => Principals.Where(p => p.Differs).ToArray();
+
+    public bool Same => Principals.All(p => !p.Differs);
+
+    public int ChangeCount => Principals.Sum(p => p.AuthenticationChanged ? 1 : p.Changes.Count);
+}
+
+/// <summary>
+/// Evaluates every principal named by either of two cluster states on every request kind of <see cref="ProbeSpace"/>,
+/// in every namespace that matters to it (the cluster scope, the namespaces of its RoleBindings and access-policy
+/// scopes, and one namespace nothing names) and for every object name its rules single out, with the engine of each
+/// state; then reports each difference. Used for <c>migrate --verify</c> and <c>diff</c>.
+/// </summary>
+public static class AccessComparer
+{
+    /// <summary>Stands for every namespace no binding or scope names.</summary>
+    public const string OtherNamespace = "turnstile-any-other-namespace";
+
+    private const string SyntheticInstance = "i-00000000turnstile";
+
+    public static AccessComparison Compare(ClusterAccessModel before, ClusterAccessModel after, string beforeLabel, string afterLabel)
+    {
+        (before, after) = WithInstanceForNodes(before, after);
+        var a = new ClusterAnalysis(before);
+        var b = new ClusterAnalysis(after);
+        var space = new ProbeSpace([a, b]);
+        var principals = Union(a.Known, b.Known);
+        var results = new PrincipalDifference[principals.Count];
+        var evaluations = new long[principals.Count];
+        Parallel.For(0, principals.Count, i => results[i] = ComparePrincipal(principals[i], a, b, space, out evaluations[i]));
+        return new AccessComparison(beforeLabel, afterLabel, principals.Count, space.RequestCount(2), evaluations.Sum(), results);
+    }
+
+    private static IReadOnlyList<KnownPrincipal> Union(IReadOnlyList<KnownPrincipal> first, IReadOnlyList<KnownPrincipal> second)
+    {
+        var byKey = new Dictionary<string, KnownPrincipal>(StringComparer.Ordinal);
+        foreach (var p in first.Concat(second))
+        {
+            var key = KnownPrincipal.KeyOf(p.Arn);
+            byKey[key] = byKey.TryGetValue(key, out var seen)
+                ? seen with { SessionName = seen.SessionName ?? p.SessionName, NamedBy = seen.NamedBy.Concat(p.NamedBy).Distinct().ToArray() }
+                : p;
+        }
+        return byKey.Values.OrderBy(p => p.IsWholeAccount).ThenBy(p => p.Arn, StringComparer.OrdinalIgnoreCase).ToArray();
+    }
+
+    /// <summary>
+    /// Node usernames need an EC2 instance to render. Instances belong to EC2, not to either state, so both states get
+    /// the instances either knows; when neither knows one, both get the same made-up instance, so node roles are
+    /// compared instead of failing alike.
+    /// </summary>
+    private static (ClusterAccessModel, ClusterAccessModel) WithInstanceForNodes(ClusterAccessModel before, ClusterAccessModel after)
+    {
+        var instances = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (id, dns) in before.InstanceDnsNames.Concat(after.InstanceDnsNames)) instances.TryAdd(id, dns);
+        if (instances.Count == 0) instances[SyntheticInstance] = "ip-10-0-0-1.turnstile.internal";
+        return (before with { InstanceDnsNames = instances }, after with { InstanceDnsNames = instances });
+    }
+
+    private static PrincipalDifference ComparePrincipal(KnownPrincipal principal, ClusterAnalysis a, ClusterAnalysis b, ProbeSpace space, out long evaluations)
+    {
+        evaluations = 0;
+        var before = a.View(principal);
+        var after = b.View(principal);
+        var beforeText = Describe(before);
+        var afterText = Describe(after);
+        if (before.User is null || after.User is null)
+            return new PrincipalDifference(principal.Arn, principal.Display, beforeText, afterText, (before.User is null) != (after.User is null), [], []);
+
+        var notes = new List<string>();
+        if (before.User.Username != after.User.Username) notes.Add($"username {before.User.Username} -> {after.User.Username}");
+        var lost = before.User.Groups.Except(after.User.Groups).ToArray();
+        var gained = after.User.Groups.Except(before.User.Groups).ToArray();
+        if (lost.Length > 0) notes.Add($"groups no longer held: {string.Join(", ", lost)}");
+        if (gained.Length > 0) notes.Add($"groups gained: {string.Join(", ", gained)}");
+
+        var beforeBindings = a.Engine.Authorizer.Rbac.BindingsApplyingTo(before.User);
+        var afterBindings = b.Engine.Authorizer.Rbac.BindingsApplyingTo(after.User);
+        var namespaces = Namespaces(beforeBindings, afterBindings, before.Policies, after.Policies);
+        var names = beforeBindings.Concat(afterBindings).SelectMany(x => x.Rules).SelectMany(r => r.ResourceNames)
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+
+        var changes = new List<PermissionChange>();
+        long count = 0;
+        foreach (var target in space.Targets)
+            foreach (var ns in target.Namespaced ? namespaces : [""])
+                foreach (var verb in target.Verbs)
+                {
+                    var request = target.Request(verb, ns);
+                    var (was, wasNames) = Evaluate(a, before, request, names, ref count);
+                    var (now, nowNames) = Evaluate(b, after, request, names, ref count);
+                    if (was == now && wasNames.SequenceEqual(nowNames)) continue;
+                    changes.Add(new PermissionChange(verb, target.Display, ns == OtherNamespace ? "(any other namespace)" : ns, was, now, wasNames, nowNames,
+                        Grant(a, before, request, was, wasNames), Grant(b, after, request, now, nowNames)));
+                }
+        foreach (var url in space.Urls)
+            foreach (var verb in url.Verbs)
+            {
+                var request = ProbeSpace.UrlRequest(verb, url.Path);
+                var (was, _) = Evaluate(a, before, request, [], ref count);
+                var (now, _) = Evaluate(b, after, request, [], ref count);
+                if (was != now)
+                    changes.Add(new PermissionChange(verb, url.Path, "", was, now, [], [], Grant(a, before, request, was, []), Grant(b, after, request, now, [])));
+            }
+        evaluations = count;
+        return new PrincipalDifference(principal.Arn, principal.Display, beforeText, afterText, false, notes, changes);
+    }
+
+    private static string[] Namespaces(IReadOnlyList<ResolvedBinding> before, IReadOnlyList<ResolvedBinding> after,
+        IReadOnlyList<AssociatedAccessPolicy> beforePolicies, IReadOnlyList<AssociatedAccessPolicy> afterPolicies)
+    {
+        var set = new SortedSet<string>(StringComparer.Ordinal) { "", OtherNamespace };
+        foreach (var binding in before.Concat(after))
+            if (!binding.IsClusterBinding) set.Add(binding.Namespace);
+        foreach (var association in beforePolicies.Concat(afterPolicies))
+            foreach (var pattern in association.Scope.Namespaces)
+                set.Add(pattern.Replace("*", "x", StringComparison.Ordinal));
+        return set.ToArray();
+    }
+
+    private static (Outcome, IReadOnlyList<string>) Evaluate(ClusterAnalysis state, PrincipalView view, RequestAttributes request, string[] names, ref long count)
+    {
+        count++;
+        if (state.Authorize(view, request).Allowed) return (Outcome.Allowed, []);
+        if (!request.IsResourceRequest || names.Length == 0) return (Outcome.Denied, []);
+        List<string>? allowed = null;
+        foreach (var name in names)
+        {
+            count++;
+            if (state.Authorize(view, request with { Name = name }).Allowed) (allowed ??= []).Add(name);
+        }
+        return allowed is null ? (Outcome.Denied, []) : (Outcome.Partial, allowed);
+    }
+
+    private static string? Grant(ClusterAnalysis state, PrincipalView view, RequestAttributes request, Outcome outcome, IReadOnlyList<string> names) => outcome switch
+    {
+        Outcome.Allowed => GrantPath.From(state.Authorize(view, request)).ToString(),
+        Outcome.Partial => GrantPath.From(state.Authorize(view, request with { Name = names[0] })).ToString(),
+        _ => null,
+    };
+
+    private static string Describe(PrincipalView view) => view.User is { } user
+        ? $"{view.MappedBy}: user {user.Username}, groups [{string.Join(' ', user.Groups)}]" + (view.Policies.Count > 0 ? $", policies [{string.Join(", ", view.Policies.Select(PolicyRef.Of))}]" : "")
+        : $"401 ({view.MappedBy})";
+}
