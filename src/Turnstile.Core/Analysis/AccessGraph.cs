@@ -27,7 +27,8 @@ public sealed class AccessGraph
     public static AccessGraph ForPrincipal(ClusterAnalysis analysis, PrincipalView view)
     {
         var graph = new AccessGraph();
-        var principal = graph.Node("principal", "principal:" + view.Principal.Arn, $"IAM {view.Identity.Type}", view.Principal.Display);
+        var kind = Arns.PrincipalArn.TryParse(view.Principal.Arn, out var parsed, out _) ? parsed.Type.ToString().ToLowerInvariant() : "principal";
+        var principal = graph.Node("principal", "principal:" + view.Principal.Arn, $"IAM {kind}", view.Principal.Display);
         if (view.User is not { } user)
         {
             graph.Edge(principal, graph.Node("refused", "refused", "401 Unauthorized", view.Mapping.Error ?? ""), "not mapped");
