@@ -136,7 +136,12 @@ public static class MigrationPlanner
 
         var defaultUsername = AccessEntryRules.DefaultUsername(arn, AccessEntryTypes.Standard);
         string? keptUsername = username;
-        if (username.Length == 0 || username == defaultUsername) keptUsername = null;
+        if (username == defaultUsername) keptUsername = null;
+        else if (username.Length == 0)
+        {
+            notes.Add(new(Severity.Warning, "migrate/no-username", where, $"the row has no username; the entry gets EKS's default {defaultUsername}", "set the username you mean"));
+            keptUsername = null;
+        }
         else if (AccessEntryRules.ValidateUsername(username) is { } usernameError)
         {
             notes.Add(new(Severity.Warning, "migrate/username", where, $"EKS refuses the username {username} ({usernameError}); the entry gets the default {defaultUsername}",
