@@ -17,6 +17,8 @@ public sealed class RbacAuthorizer
     private readonly SubjectIndex _clusterIndex;
     private readonly Dictionary<string, SubjectIndex> _namespaceIndexes;
     private readonly Lazy<SubjectIndex> _allIndex;
+    private readonly bool _clusterBindingErrors;
+    private readonly HashSet<string> _namespacesWithBindingErrors;
 
     public RbacPolicy Policy { get; }
 
@@ -35,6 +37,8 @@ public sealed class RbacAuthorizer
         _clusterIndex = new SubjectIndex(_clusterBindings);
         _namespaceIndexes = _roleBindingsByNamespace.ToDictionary(p => p.Key, p => new SubjectIndex(p.Value), StringComparer.Ordinal);
         _allIndex = new Lazy<SubjectIndex>(() => new SubjectIndex(AllBindings));
+        _clusterBindingErrors = _clusterBindings.Any(b => b.ResolutionError is not null);
+        _namespacesWithBindingErrors = _roleBindingsByNamespace.Where(p => p.Value.Any(b => b.ResolutionError is not null)).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
     }
 
     public IReadOnlyList<ResolvedBinding> ClusterBindings => _clusterBindings;
@@ -98,6 +102,8 @@ public sealed class RbacAuthorizer
 
     private string? CollectErrors(KubeUser user, string ns)
     {
+        // Most clusters have no binding to a missing role: then a denial needs no second walk.
+        if (!_clusterBindingErrors && !_namespacesWithBindingErrors.Contains(ns)) return null;
         List<string>? errors = null;
         foreach (var binding in ApplicableOrder(ns))
         {

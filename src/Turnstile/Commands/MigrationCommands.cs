@@ -102,7 +102,7 @@ public static class MigrationCommands
 
     private static void PrintComparison(AccessComparison comparison)
     {
-        Console.WriteLine($"Compared {comparison.PrincipalCount} principals on {comparison.RequestKinds:N0} request kinds ({comparison.Evaluations:N0} decisions):");
+        Console.WriteLine($"Compared {comparison.PrincipalCount} principals on {comparison.RequestKinds:N0} kinds of request, in every namespace that matters ({comparison.Evaluations:N0} decisions):");
         Console.WriteLine($"  before: {comparison.BeforeLabel}");
         Console.WriteLine($"  after:  {comparison.AfterLabel}");
         foreach (var p in comparison.Principals.Where(p => p.Differs || p.IdentityNotes.Count > 0))

@@ -57,7 +57,7 @@ public static class AccessComparer
         var results = new PrincipalDifference[principals.Count];
         var evaluations = new long[principals.Count];
         Parallel.For(0, principals.Count, i => results[i] = ComparePrincipal(principals[i], a, b, space, out evaluations[i]));
-        return new AccessComparison(beforeLabel, afterLabel, principals.Count, space.RequestCount(2), evaluations.Sum(), results);
+        return new AccessComparison(beforeLabel, afterLabel, principals.Count, space.RequestKinds, evaluations.Sum(), results);
     }
 
     private static IReadOnlyList<KnownPrincipal> Union(IReadOnlyList<KnownPrincipal> first, IReadOnlyList<KnownPrincipal> second)
@@ -105,23 +105,47 @@ public static class AccessComparer
 
         var beforeBindings = a.Engine.Authorizer.Rbac.BindingsApplyingTo(before.User);
         var afterBindings = b.Engine.Authorizer.Rbac.BindingsApplyingTo(after.User);
-        var namespaces = Namespaces(beforeBindings, afterBindings, before.Policies, after.Policies);
         var names = beforeBindings.Concat(afterBindings).SelectMany(x => x.Rules).SelectMany(r => r.ResourceNames)
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
 
         var changes = new List<PermissionChange>();
         long count = 0;
+        void Probe(ResourceTarget target, string verb, string ns)
+        {
+            var request = target.Request(verb, ns);
+            var (was, wasNames) = Evaluate(a, before, request, names, ref count);
+            var (now, nowNames) = Evaluate(b, after, request, names, ref count);
+            if (was == now && wasNames.SequenceEqual(nowNames)) return;
+            changes.Add(new PermissionChange(verb, target.Display, ns == OtherNamespace ? "(any other namespace)" : ns, was, now, wasNames, nowNames,
+                Grant(a, before, request, was, wasNames), Grant(b, after, request, now, nowNames)));
+        }
+
+        // Everywhere a namespace-scoped access policy may apply, and at the cluster scope, every request kind is asked.
+        var scopes = before.Policies.Concat(after.Policies).Where(p => !p.Scope.IsCluster).Select(p => p.Scope).ToArray();
+        var everything = new SortedSet<string>(StringComparer.Ordinal) { "", OtherNamespace };
+        foreach (var scope in scopes)
+            foreach (var pattern in scope.Namespaces)
+                everything.Add(pattern.Replace("*", "x", StringComparison.Ordinal));
         foreach (var target in space.Targets)
-            foreach (var ns in target.Namespaced ? namespaces : [""])
+            foreach (var ns in target.Namespaced ? everything : [""])
                 foreach (var verb in target.Verbs)
-                {
-                    var request = target.Request(verb, ns);
-                    var (was, wasNames) = Evaluate(a, before, request, names, ref count);
-                    var (now, nowNames) = Evaluate(b, after, request, names, ref count);
-                    if (was == now && wasNames.SequenceEqual(nowNames)) continue;
-                    changes.Add(new PermissionChange(verb, target.Display, ns == OtherNamespace ? "(any other namespace)" : ns, was, now, wasNames, nowNames,
-                        Grant(a, before, request, was, wasNames), Grant(b, after, request, now, nowNames)));
-                }
+                    Probe(target, verb, ns);
+
+        // In a namespace that only RoleBindings single out, a request their rules do not match is answered as in any
+        // other namespace (already compared above), so only what those rules match is asked there.
+        var roleBindings = beforeBindings.Concat(afterBindings).Where(x => !x.IsClusterBinding && !everything.Contains(x.Namespace))
+            .GroupBy(x => x.Namespace, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal);
+        foreach (var group in roleBindings)
+        {
+            if (scopes.Any(scope => scope.Covers(group.Key)))
+            {
+                foreach (var target in space.Targets.Where(t => t.Namespaced))
+                    foreach (var verb in target.Verbs) Probe(target, verb, group.Key);
+                continue;
+            }
+            foreach (var (target, verb) in group.SelectMany(x => space.Matched(x.Rules)).Distinct())
+                Probe(target, verb, group.Key);
+        }
         foreach (var url in space.Urls)
             foreach (var verb in url.Verbs)
             {
@@ -133,18 +157,6 @@ public static class AccessComparer
             }
         evaluations = count;
         return new PrincipalDifference(principal.Arn, principal.Display, beforeText, afterText, false, notes, changes);
-    }
-
-    private static string[] Namespaces(IReadOnlyList<ResolvedBinding> before, IReadOnlyList<ResolvedBinding> after,
-        IReadOnlyList<AssociatedAccessPolicy> beforePolicies, IReadOnlyList<AssociatedAccessPolicy> afterPolicies)
-    {
-        var set = new SortedSet<string>(StringComparer.Ordinal) { "", OtherNamespace };
-        foreach (var binding in before.Concat(after))
-            if (!binding.IsClusterBinding) set.Add(binding.Namespace);
-        foreach (var association in beforePolicies.Concat(afterPolicies))
-            foreach (var pattern in association.Scope.Namespaces)
-                set.Add(pattern.Replace("*", "x", StringComparison.Ordinal));
-        return set.ToArray();
     }
 
     private static (Outcome, IReadOnlyList<string>) Evaluate(ClusterAnalysis state, PrincipalView view, RequestAttributes request, string[] names, ref long count)

@@ -79,8 +79,20 @@ public sealed class ProbeSpace
     private static bool Namespaced(IReadOnlyList<ClusterAnalysis> states, string group, string resource) =>
         states.Select(s => s.Model.ApiResources.FindPreferred(group, resource)).FirstOrDefault(r => r is not null)?.Namespaced ?? true;
 
-    public int RequestCount(int namespaces) =>
-        Targets.Sum(t => t.Verbs.Count * (t.Namespaced ? namespaces + 1 : 1)) + Urls.Sum(u => u.Verbs.Count);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<IReadOnlyList<PolicyRule>, (ResourceTarget, string)[]> _matched = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The namespaced (target, verb) pairs some rule of a role matches, computed once per role's rule list.</summary>
+    public IReadOnlyList<(ResourceTarget Target, string Verb)> Matched(IReadOnlyList<PolicyRule> rules) =>
+        _matched.GetOrAdd(rules, list =>
+            (from target in Targets
+             where target.Namespaced
+             from verb in target.Verbs
+             where list.Any(r => !r.IsNonResource && RuleMatcher.VerbMatches(r, verb) && RuleMatcher.ApiGroupMatches(r, target.Group) &&
+                                 RuleMatcher.ResourceMatches(r, target.Resource, target.Subresource))
+             select (target, verb)).ToArray());
+
+    /// <summary>Distinct (resource or URL, verb) pairs, before namespaces and names multiply them.</summary>
+    public int RequestKinds => Targets.Sum(t => t.Verbs.Count) + Urls.Sum(u => u.Verbs.Count);
 
     internal static RequestAttributes UrlRequest(string verb, string path) => RequestAttributes.ForPath(verb, path);
 }
