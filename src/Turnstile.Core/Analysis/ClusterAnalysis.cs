@@ -48,7 +48,7 @@ public sealed class ClusterAnalysis
     public ClusterAnalysis(ClusterAccessModel model)
     {
         Engine = new AccessEngine(model);
-        Known = PrincipalCatalog.From(model);
+        Known = PrincipalCatalog.From(model, Engine.Mapper.Config.AwsAuth);
         _byKey = Known.ToDictionary(p => KnownPrincipal.KeyOf(p.Arn), StringComparer.Ordinal);
         _principals = new Lazy<IReadOnlyList<PrincipalView>>(() => Known.Select(View).ToArray());
     }

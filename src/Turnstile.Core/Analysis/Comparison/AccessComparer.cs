@@ -46,6 +46,7 @@ public static class AccessComparer
     public const string OtherNamespace = "turnstile-any-other-namespace";
 
     private const string SyntheticInstance = "i-00000000turnstile";
+    private static readonly string[] ClusterScope = [""];
 
     public static AccessComparison Compare(ClusterAccessModel before, ClusterAccessModel after, string beforeLabel, string afterLabel)
     {
@@ -56,7 +57,8 @@ public static class AccessComparer
         var principals = Union(a.Known, b.Known);
         var results = new PrincipalDifference[principals.Count];
         var evaluations = new long[principals.Count];
-        Parallel.For(0, principals.Count, i => results[i] = ComparePrincipal(principals[i], a, b, space, out evaluations[i]));
+        var unchanged = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        Parallel.For(0, principals.Count, i => results[i] = ComparePrincipal(principals[i], a, b, space, unchanged, out evaluations[i]));
         return new AccessComparison(beforeLabel, afterLabel, principals.Count, space.RequestKinds, evaluations.Sum(), results);
     }
 
@@ -86,7 +88,12 @@ public static class AccessComparer
         return (before with { InstanceDnsNames = instances }, after with { InstanceDnsNames = instances });
     }
 
-    private static PrincipalDifference ComparePrincipal(KnownPrincipal principal, ClusterAnalysis a, ClusterAnalysis b, ProbeSpace space, out long evaluations)
+    /// <param name="unchanged">
+    /// Pairs of authorizer inputs (see <see cref="Inputs"/>) already found to give the same answers in both states. Every
+    /// answer is a function of those inputs, so a principal presenting a known pair needs no second evaluation.
+    /// </param>
+    private static PrincipalDifference ComparePrincipal(KnownPrincipal principal, ClusterAnalysis a, ClusterAnalysis b, ProbeSpace space,
+        System.Collections.Concurrent.ConcurrentDictionary<string, bool> unchanged, out long evaluations)
     {
         evaluations = 0;
         var before = a.View(principal);
@@ -105,14 +112,17 @@ public static class AccessComparer
 
         var beforeBindings = a.Engine.Authorizer.Rbac.BindingsApplyingTo(before.User);
         var afterBindings = b.Engine.Authorizer.Rbac.BindingsApplyingTo(after.User);
+        var inputs = Inputs(before, beforeBindings) + "\n" + Inputs(after, afterBindings);
+        if (unchanged.ContainsKey(inputs)) return new PrincipalDifference(principal.Arn, principal.Display, beforeText, afterText, false, notes, []);
         var names = beforeBindings.Concat(afterBindings).SelectMany(x => x.Rules).SelectMany(r => r.ResourceNames)
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
 
         var changes = new List<PermissionChange>();
         long count = 0;
-        void Probe(ResourceTarget target, string verb, string ns)
+        void Probe(int kind, string ns)
         {
-            var request = target.Request(verb, ns);
+            var (target, verb) = space.Kinds[kind];
+            var request = space.Request(kind, ns);
             var (was, wasNames) = Evaluate(a, before, request, names, ref count);
             var (now, nowNames) = Evaluate(b, after, request, names, ref count);
             if (was == now && wasNames.SequenceEqual(nowNames)) return;
@@ -126,10 +136,9 @@ public static class AccessComparer
         foreach (var scope in scopes)
             foreach (var pattern in scope.Namespaces)
                 everything.Add(pattern.Replace("*", "x", StringComparison.Ordinal));
-        foreach (var target in space.Targets)
-            foreach (var ns in target.Namespaced ? everything : [""])
-                foreach (var verb in target.Verbs)
-                    Probe(target, verb, ns);
+        for (var kind = 0; kind < space.Kinds.Count; kind++)
+            foreach (var ns in space.Kinds[kind].Target.Namespaced ? everything : (IEnumerable<string>)ClusterScope)
+                Probe(kind, ns);
 
         // In a namespace that only RoleBindings single out, a request their rules do not match is answered as in any
         // other namespace (already compared above), so only what those rules match is asked there.
@@ -139,12 +148,12 @@ public static class AccessComparer
         {
             if (scopes.Any(scope => scope.Covers(group.Key)))
             {
-                foreach (var target in space.Targets.Where(t => t.Namespaced))
-                    foreach (var verb in target.Verbs) Probe(target, verb, group.Key);
+                for (var kind = 0; kind < space.Kinds.Count; kind++)
+                    if (space.Kinds[kind].Target.Namespaced) Probe(kind, group.Key);
                 continue;
             }
-            foreach (var (target, verb) in group.SelectMany(x => space.Matched(x.Rules)).Distinct())
-                Probe(target, verb, group.Key);
+            foreach (var kind in group.SelectMany(x => space.Matched(x.Rules)).Distinct())
+                Probe(kind, group.Key);
         }
         foreach (var url in space.Urls)
             foreach (var verb in url.Verbs)
@@ -156,7 +165,19 @@ public static class AccessComparer
                     changes.Add(new PermissionChange(verb, url.Path, "", was, now, [], [], Grant(a, before, request, was, []), Grant(b, after, request, now, [])));
             }
         evaluations = count;
+        if (changes.Count == 0) unchanged.TryAdd(inputs, true);
         return new PrincipalDifference(principal.Arn, principal.Display, beforeText, afterText, false, notes, changes);
+    }
+
+    /// <summary>
+    /// Everything the authorizer chain reads of a user: whether system:masters or the Node authorizer applies, which
+    /// bindings apply (by position in evaluation order) and the associated access policies.
+    /// </summary>
+    private static string Inputs(PrincipalView view, IReadOnlyList<ResolvedBinding> bindings)
+    {
+        var user = view.User!;
+        var node = user.Username.StartsWith(Authz.ClusterAuthorizer.NodeUserPrefix, StringComparison.Ordinal) && user.InGroup(Authz.ClusterAuthorizer.NodesGroup);
+        return $"{user.InGroup(Authn.KubeUser.MastersGroup)}|{node}|{string.Join(',', bindings.Select(x => x.Ordinal))}|{string.Join(',', view.Policies.Select(p => $"{p.PolicyArn} {p.Scope}"))}";
     }
 
     private static (Outcome, IReadOnlyList<string>) Evaluate(ClusterAnalysis state, PrincipalView view, RequestAttributes request, string[] names, ref long count)

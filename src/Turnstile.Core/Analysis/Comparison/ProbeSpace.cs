@@ -41,12 +41,17 @@ public sealed class ProbeSpace
                 }
         }
         // Concrete verbs of wildcard rules reach every target they match.
-        foreach (var rule in rules.Where(r => !r.IsNonResource && r.Verbs.Any(v => v != PolicyRule.All)))
+        foreach (var rule in rules.Where(r => !r.IsNonResource))
+        {
+            var concrete = rule.Verbs.Where(v => v != PolicyRule.All).ToArray();
+            if (concrete.Length == 0) continue;
             foreach (var (target, verbs) in targets.Values)
                 if (RuleMatcher.ApiGroupMatches(rule, target.Group) && RuleMatcher.ResourceMatches(rule, target.Resource, target.Subresource))
-                    verbs.UnionWith(rule.Verbs.Where(v => v != PolicyRule.All));
+                    verbs.UnionWith(concrete);
+        }
         Targets = targets.Values.Select(p => p.Target with { Verbs = p.Verbs.ToArray() })
             .OrderBy(t => t.Display, StringComparer.Ordinal).ToArray();
+        Kinds = Targets.SelectMany(t => t.Verbs.Select(v => (t, v))).ToArray();
 
         var urls = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
         foreach (var url in DefaultUrls) urls[url] = new SortedSet<string>(UrlVerbs, StringComparer.Ordinal);
@@ -79,17 +84,38 @@ public sealed class ProbeSpace
     private static bool Namespaced(IReadOnlyList<ClusterAnalysis> states, string group, string resource) =>
         states.Select(s => s.Model.ApiResources.FindPreferred(group, resource)).FirstOrDefault(r => r is not null)?.Namespaced ?? true;
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<IReadOnlyList<PolicyRule>, (ResourceTarget, string)[]> _matched = new(ReferenceEqualityComparer.Instance);
+    /// <summary>Every (target, verb) pair, numbered: the index of a request kind.</summary>
+    public IReadOnlyList<(ResourceTarget Target, string Verb)> Kinds { get; }
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<IReadOnlyList<PolicyRule>, int[]> _matched = new(ReferenceEqualityComparer.Instance);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RequestAttributes?[]> _requests = new(StringComparer.Ordinal);
 
-    /// <summary>The namespaced (target, verb) pairs some rule of a role matches, computed once per role's rule list.</summary>
-    public IReadOnlyList<(ResourceTarget Target, string Verb)> Matched(IReadOnlyList<PolicyRule> rules) =>
-        _matched.GetOrAdd(rules, list =>
-            (from target in Targets
-             where target.Namespaced
-             from verb in target.Verbs
-             where list.Any(r => !r.IsNonResource && RuleMatcher.VerbMatches(r, verb) && RuleMatcher.ApiGroupMatches(r, target.Group) &&
-                                 RuleMatcher.ResourceMatches(r, target.Resource, target.Subresource))
-             select (target, verb)).ToArray());
+    /// <summary>The namespaced request kinds some rule of a role matches, computed once per role's rule list.</summary>
+    public int[] Matched(IReadOnlyList<PolicyRule> rules) => _matched.GetOrAdd(rules, static (list, kinds) =>
+    {
+        var matched = new List<int>();
+        for (var i = 0; i < kinds.Count; i++)
+        {
+            var (target, verb) = kinds[i];
+            if (!target.Namespaced) continue;
+            for (var r = 0; r < list.Count; r++)
+            {
+                var rule = list[r];
+                if (rule.IsNonResource || !RuleMatcher.VerbMatches(rule, verb) || !RuleMatcher.ApiGroupMatches(rule, target.Group) ||
+                    !RuleMatcher.ResourceMatches(rule, target.Resource, target.Subresource)) continue;
+                matched.Add(i);
+                break;
+            }
+        }
+        return matched.ToArray();
+    }, Kinds);
+
+    /// <summary>The request of a kind in a namespace (cluster-scoped kinds ignore it), made once and shared by every principal.</summary>
+    public RequestAttributes Request(int kind, string ns)
+    {
+        var requests = _requests.GetOrAdd(ns, static (_, count) => new RequestAttributes?[count], Kinds.Count);
+        var (target, verb) = Kinds[kind];
+        return requests[kind] ??= target.Request(verb, ns);
+    }
 
     /// <summary>Distinct (resource or URL, verb) pairs, before namespaces and names multiply them.</summary>
     public int RequestKinds => Targets.Sum(t => t.Verbs.Count) + Urls.Sum(u => u.Verbs.Count);
