@@ -53,11 +53,7 @@ public static class AccessMatrixCommand
             if (!everyone)
             {
                 var view = principal.Resolve(result, analysis);
-                if (view.User is not { } user)
-                {
-                    Console.Error.WriteLine($"error: {view.Principal.Arn} is not mapped ({view.Mapping.Error}): every request gets 401 Unauthorized");
-                    return ExitCodes.Unauthenticated;
-                }
+                if (view.User is not { } user) return RbacViewCommands.Refuse(view);
                 var matrix = AccessMatrix.For(authorizer, user, view.Policies, targets, verbList, namespaceValue);
                 Write([new PrincipalMatrix(view.Principal.Arn, view.MappedBy, user.Username, user.Groups, matrix)], format, everyone: false);
                 return ExitCodes.Yes;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Turnstile.Cli.Output;
 using Turnstile.Core.Analysis;
 
 namespace Turnstile.Cli.Commands;
@@ -13,8 +14,7 @@ public static class GraphCommand
         var cluster = new ClusterSourceOptions();
         var principal = new PrincipalOptions("IAM principal to start from");
         var subject = new Option<string?>("--subject") { Description = SubjectSpec.Help + " to start from" };
-        var output = new Option<string>("--output", "-o") { Description = "Output format: dot, mermaid", DefaultValueFactory = _ => "dot" };
-        output.AcceptOnlyFromAmong("dot", "mermaid");
+        var output = OutputFormat.Option("dot", "mermaid", "json", "yaml");
         var svg = new Option<string?>("--svg") { Description = "Render to this SVG file with Graphviz's dot (must be installed)" };
         cluster.AddTo(command);
         principal.AddTo(command);
@@ -40,7 +40,9 @@ public static class GraphCommand
                 Console.Error.WriteLine($"wrote {svgPath}");
                 return ExitCodes.Yes;
             }
-            Console.Write(result.GetRequiredValue(output) == "mermaid" ? graph.ToMermaid() : graph.ToDot());
+            var format = result.GetRequiredValue(output);
+            if (Structured.Handles(format)) Structured.Write(new { graph.Nodes, graph.Edges }, format);
+            else Console.Write(format == "mermaid" ? graph.ToMermaid() : graph.ToDot());
             return ExitCodes.Yes;
         });
         return command;

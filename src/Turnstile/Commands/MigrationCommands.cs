@@ -21,7 +21,7 @@ public static class MigrationCommands
         format.AcceptOnlyFromAmong("aws-cli", "terraform", "eksctl", "json");
         var verify = new Option<bool>("--verify") { Description = "Compare every mapped principal's permissions before and after the plan over all resources and verbs; print every difference (exit 0: none, 1: some)" };
         var output = OutputFormat.Option("table", "json", "yaml");
-        output.Description = "Output of --verify: table, json, yaml";
+        output.Description = "Output: table (the plan in --format; with --verify, the report), json, yaml (the plan, or plan and comparison)";
         cluster.AddTo(command);
         command.Add(format);
         command.Add(verify);
@@ -30,8 +30,14 @@ public static class MigrationCommands
         {
             var model = cluster.Load(result).Model;
             var plan = MigrationPlanner.Plan(model);
+            var outputFormat = result.GetRequiredValue(output);
             if (!result.GetValue(verify))
             {
+                if (Structured.Handles(outputFormat))
+                {
+                    Structured.Write(plan, outputFormat);
+                    return ExitCodes.Yes;
+                }
                 var text = result.GetRequiredValue(format) switch
                 {
                     "terraform" => PlanWriters.Terraform(plan),
@@ -44,7 +50,6 @@ public static class MigrationCommands
             }
             var comparison = Progress.Run("comparing every principal before and after",
                 () => AccessComparer.Compare(model, plan.ApplyTo(model), $"{model.Mode.ToWire()} (now)", "API with the planned entries"));
-            var outputFormat = result.GetRequiredValue(output);
             if (Structured.Handles(outputFormat)) Structured.Write(new Verification(plan, comparison), outputFormat);
             else
             {
@@ -91,7 +96,7 @@ public static class MigrationCommands
             var details = new List<string> { entry.Type };
             if (entry.Username is { } username) details.Add("username " + username);
             if (entry.KubernetesGroups.Count > 0) details.Add($"groups [{string.Join(' ', entry.KubernetesGroups)}]");
-            details.AddRange(entry.AccessPolicies.Select(p => $"{p.PolicyArn[(p.PolicyArn.LastIndexOf('/') + 1)..]} ({new Core.AccessPolicies.AccessScope(p.ScopeType, p.Namespaces)})"));
+            details.AddRange(entry.AccessPolicies.Select(p => $"{p.PolicyArn[(p.PolicyArn.LastIndexOf('/') + 1)..]} ({p.ToScope()})"));
             Console.WriteLine($"  {entry.PrincipalArn}: {string.Join(", ", details)}  <- {entry.From}{(entry.CreatedByEks ? " (created by EKS)" : "")}");
         }
         foreach (var note in plan.Notes)

@@ -14,27 +14,16 @@ public static class RbacViewCommands
     public static Command Lookup()
     {
         var command = new Command("lookup", "List the roles bound to subjects whose name matches a regular expression, like `rbac-tool lookup`, with the IAM principals mapped to each subject; or those of an IAM principal's user and groups (--as-arn)");
-        var cluster = new ClusterSourceOptions();
-        var pattern = new Argument<string?>("SUBJECT") { Description = "Regular expression matched against subject names (default: every subject)", Arity = ArgumentArity.ZeroOrOne };
-        var principal = new PrincipalOptions("IAM principal: look up its Kubernetes user and groups instead of a pattern");
-        var output = OutputFormat.Option("table", "json", "yaml");
-        cluster.AddTo(command);
-        command.Add(pattern);
-        principal.AddTo(command);
-        command.Add(output);
+        var inputs = new Inputs(command, "SUBJECT", "Regular expression matched against subject names (default: every subject)",
+            "IAM principal: look up its Kubernetes user and groups instead of a pattern");
         command.SetAction(result =>
         {
-            var analysis = new ClusterAnalysis(cluster.Load(result).Model);
-            IReadOnlyList<SubjectBinding> rows;
-            if (principal.Given(result))
-            {
-                if (result.GetValue(pattern) is not null) throw new UsageException("give SUBJECT or --as-arn, not both");
-                var user = MappedUser(principal.Resolve(result, analysis), out var exit);
-                if (user is null) return exit;
-                rows = SubjectLookup.Find(analysis, (s, ns) => SubjectMatcher.AppliesTo(s, user, ns));
-            }
-            else rows = SubjectLookup.Find(analysis, Regex(result.GetValue(pattern) ?? ""));
-            var format = result.GetRequiredValue(output);
+            var (analysis, view, pattern) = inputs.Read(result);
+            if (view is { User: null }) return Refuse(view);
+            var rows = view?.User is { } user
+                ? SubjectLookup.Find(analysis, (s, ns) => SubjectMatcher.AppliesTo(s, user, ns))
+                : SubjectLookup.Find(analysis, Regex(pattern ?? ""));
+            var format = result.GetRequiredValue(inputs.Output);
             if (Structured.Handles(format))
             {
                 Structured.Write(rows, format);
@@ -58,43 +47,33 @@ public static class RbacViewCommands
     public static Command RoleSum()
     {
         var command = new Command("rolesum", "Summarize the roles bound to a subject, like `kubectl rolesum`: per binding, each resource with its names and the verbs G L W C U P D DC; for an IAM principal (--as-arn) also its access policies and system:masters");
-        var cluster = new ClusterSourceOptions();
-        var name = new Argument<string?>("NAME") { Description = "Subject name", Arity = ArgumentArity.ZeroOrOne };
+        var inputs = new Inputs(command, "NAME", "Subject name", "IAM principal to summarize instead of a subject");
         var kind = new Option<string>("--subject-kind", "-k") { Description = "ServiceAccount, User or Group", DefaultValueFactory = _ => SubjectKinds.ServiceAccount };
         kind.AcceptOnlyFromAmong(SubjectKinds.ServiceAccount, SubjectKinds.User, SubjectKinds.Group);
         var ns = new Option<string?>("--namespace", "-n") { Description = "Namespace of a ServiceAccount (default: default)" };
-        var principal = new PrincipalOptions("IAM principal to summarize instead of a subject");
-        var output = OutputFormat.Option("table", "json", "yaml");
-        cluster.AddTo(command);
-        command.Add(name);
         command.Add(kind);
         command.Add(ns);
-        principal.AddTo(command);
-        command.Add(output);
         command.SetAction(result =>
         {
-            var analysis = new ClusterAnalysis(cluster.Load(result).Model);
+            var (analysis, view, name) = inputs.Read(result);
             var rbac = analysis.Engine.Authorizer.Rbac;
             string heading;
             IReadOnlyList<EffectiveRule> rules;
-            if (principal.Given(result))
+            if (view is not null)
             {
-                if (result.GetValue(name) is not null) throw new UsageException("give NAME or --as-arn, not both");
-                var view = principal.Resolve(result, analysis);
-                var user = MappedUser(view, out var exit);
-                if (user is null) return exit;
+                if (view.User is not { } user) return Refuse(view);
                 heading = $"IAM principal: {view.Principal.Arn} ({view.MappedBy}; user {user.Username}, groups [{string.Join(' ', user.Groups)}])";
                 rules = EffectiveRules.For(rbac, user, view.Policies);
             }
             else
             {
-                var subjectName = result.GetValue(name) ?? throw new UsageException("NAME is required (or --as-arn)");
+                var subjectName = name ?? throw new UsageException("NAME is required (or --as-arn)");
                 var spec = new SubjectSpec(result.GetRequiredValue(kind), subjectName, result.GetValue(ns) ?? "default");
                 heading = spec.Kind == SubjectKinds.ServiceAccount ? $"ServiceAccount: {spec.Namespace}/{spec.Name}" : $"{spec.Kind}: {spec.Name}";
                 rules = EffectiveRules.ForSubject(rbac, spec.Matches);
             }
             var blocks = RoleSummary.Summarize(rules);
-            var format = result.GetRequiredValue(output);
+            var format = result.GetRequiredValue(inputs.Output);
             if (Structured.Handles(format))
             {
                 Structured.Write(new { Subject = heading, Policies = blocks }, format);
@@ -125,33 +104,23 @@ public static class RbacViewCommands
     public static Command PolicyRules()
     {
         var command = new Command("policy-rules", "List the effective rules of an IAM principal (--as-arn: RBAC through its user and groups, access policies with their scope, system:masters), or of the subjects matching a regular expression, like `rbac-tool policy-rules`");
-        var cluster = new ClusterSourceOptions();
-        var pattern = new Argument<string?>("SUBJECT") { Description = "Regular expression matched against subject names", Arity = ArgumentArity.ZeroOrOne };
-        var principal = new PrincipalOptions("IAM principal whose effective rules to list");
-        var output = OutputFormat.Option("table", "json", "yaml");
-        cluster.AddTo(command);
-        command.Add(pattern);
-        principal.AddTo(command);
-        command.Add(output);
+        var inputs = new Inputs(command, "SUBJECT", "Regular expression matched against subject names", "IAM principal whose effective rules to list");
         command.SetAction(result =>
         {
-            var analysis = new ClusterAnalysis(cluster.Load(result).Model);
+            var (analysis, view, pattern) = inputs.Read(result);
             var rbac = analysis.Engine.Authorizer.Rbac;
             IReadOnlyList<EffectiveRule> rules;
-            if (principal.Given(result))
+            if (view is not null)
             {
-                if (result.GetValue(pattern) is not null) throw new UsageException("give SUBJECT or --as-arn, not both");
-                var view = principal.Resolve(result, analysis);
-                var user = MappedUser(view, out var exit);
-                if (user is null) return exit;
+                if (view.User is not { } user) return Refuse(view);
                 rules = EffectiveRules.For(rbac, user, view.Policies);
             }
             else
             {
-                var regex = Regex(result.GetValue(pattern) ?? throw new UsageException("give SUBJECT (a regular expression) or --as-arn"));
+                var regex = Regex(pattern ?? throw new UsageException("give SUBJECT (a regular expression) or --as-arn"));
                 rules = EffectiveRules.ForSubject(rbac, (s, _) => regex.IsMatch(s.Name));
             }
-            var format = result.GetRequiredValue(output);
+            var format = result.GetRequiredValue(inputs.Output);
             if (Structured.Handles(format))
             {
                 Structured.Write(rules, format);
@@ -217,15 +186,41 @@ public static class RbacViewCommands
         }
     }
 
-    /// <summary>The principal's user, or null after printing kubectl's 401 (with the exit code to return).</summary>
-    internal static KubeUser? MappedUser(PrincipalView view, out int exit)
+    /// <summary>kubectl's 401 for a principal nothing maps, with the reason; the exit code to return.</summary>
+    internal static int Refuse(PrincipalView view)
     {
-        exit = ExitCodes.Yes;
-        if (view.User is not null) return view.User;
         Console.Error.Write(KubectlErrorText.FromStatus(KubeStatus.Unauthorized()));
         Console.Error.WriteLine($"({view.Principal.Arn}: {view.Mapping.Error})");
-        exit = ExitCodes.Unauthenticated;
-        return null;
+        return ExitCodes.Unauthenticated;
+    }
+
+    /// <summary>What lookup, rolesum and policy-rules share: the cluster, a subject argument or an IAM principal, the output format.</summary>
+    private sealed class Inputs
+    {
+        private readonly ClusterSourceOptions _cluster = new();
+        private readonly Argument<string?> _subject;
+        private readonly PrincipalOptions _principal;
+
+        public Inputs(Command command, string argument, string argumentHelp, string principalHelp)
+        {
+            _subject = new Argument<string?>(argument) { Description = argumentHelp, Arity = ArgumentArity.ZeroOrOne };
+            _principal = new PrincipalOptions(principalHelp);
+            _cluster.AddTo(command);
+            command.Add(_subject);
+            _principal.AddTo(command);
+            command.Add(Output);
+        }
+
+        public Option<string> Output { get; } = OutputFormat.Option("table", "json", "yaml");
+
+        /// <summary>The cluster, and either the principal of --as-arn (possibly unmapped) or the subject argument.</summary>
+        public (ClusterAnalysis Analysis, PrincipalView? Principal, string? Subject) Read(ParseResult result)
+        {
+            var subject = result.GetValue(_subject);
+            if (subject is not null && _principal.Given(result)) throw new UsageException($"give {_subject.Name} or --as-arn, not both");
+            var analysis = new ClusterAnalysis(_cluster.Load(result).Model);
+            return (analysis, _principal.Given(result) ? _principal.Resolve(result, analysis) : null, subject);
+        }
     }
 
     private static string Origin(SummaryBlock block)

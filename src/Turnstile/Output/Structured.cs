@@ -27,7 +27,7 @@ public static class Structured
         JsonArray a => new YamlSequenceNode(a.Select(ToYaml)),
         null => new YamlScalarNode("null"),
         JsonValue v when v.GetValueKind() == JsonValueKind.String => Scalar(v.GetValue<string>()),
-        JsonValue v => new YamlScalarNode(v.ToJsonString()),
+        _ => new YamlScalarNode(node.ToJsonString()),
     };
 
     private static YamlScalarNode Scalar(string value)

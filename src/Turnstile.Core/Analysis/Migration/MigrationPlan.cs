@@ -7,7 +7,7 @@ namespace Turnstile.Core.Analysis.Migration;
 
 public sealed record PlannedPolicy(string PolicyArn, string ScopeType, IReadOnlyList<string> Namespaces)
 {
-    public AccessScope Scope => new(ScopeType, Namespaces);
+    public AccessScope ToScope() => new(ScopeType, Namespaces);
 }
 
 /// <summary>
@@ -26,7 +26,7 @@ public sealed record PlannedEntry(string PrincipalArn, string Type, string? User
         Type = Type,
         Username = Username ?? AccessEntryRules.DefaultUsername(PrincipalArn, Type),
         KubernetesGroups = AccessEntryTypes.IsNode(Type) ? AccessEntryRules.DefaultGroups(Type) : KubernetesGroups,
-        AccessPolicies = AccessPolicies.Select(p => new AssociatedAccessPolicy(p.PolicyArn, p.Scope)).ToArray(),
+        AccessPolicies = AccessPolicies.Select(p => new AssociatedAccessPolicy(p.PolicyArn, p.ToScope())).ToArray(),
     };
 }
 
