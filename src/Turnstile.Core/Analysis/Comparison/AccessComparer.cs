@@ -89,8 +89,8 @@ public static class AccessComparer
     }
 
     /// <param name="unchanged">
-    /// Pairs of authorizer inputs (see <see cref="Inputs"/>) already found to give the same answers in both states. Every
-    /// answer is a function of those inputs, so a principal presenting a known pair needs no second evaluation.
+    /// Parts of a comparison (see <see cref="Inputs"/>) already found to give the same answers in both states. Every
+    /// answer of a part is a function of its key, so a principal presenting a known key is not asked that part again.
     /// </param>
     private static PrincipalDifference ComparePrincipal(KnownPrincipal principal, ClusterAnalysis a, ClusterAnalysis b, ProbeSpace space,
         System.Collections.Concurrent.ConcurrentDictionary<string, bool> unchanged, out long evaluations)
@@ -112,14 +112,17 @@ public static class AccessComparer
 
         var beforeBindings = a.Engine.Authorizer.Rbac.BindingsApplyingTo(before.User);
         var afterBindings = b.Engine.Authorizer.Rbac.BindingsApplyingTo(after.User);
-        var inputs = Inputs(before, beforeBindings) + "\n" + Inputs(after, afterBindings);
-        if (unchanged.ContainsKey(inputs)) return new PrincipalDifference(principal.Arn, principal.Display, beforeText, afterText, false, notes, []);
-        var names = beforeBindings.Concat(afterBindings).SelectMany(x => x.Rules).SelectMany(r => r.ResourceNames)
+        var bindings = beforeBindings.Concat(afterBindings).ToArray();
+        var clusterInputs = Inputs(before, beforeBindings.Where(x => x.IsClusterBinding)) + "\n" + Inputs(after, afterBindings.Where(x => x.IsClusterBinding));
+        string RoleBindingsIn(string ns) =>
+            $"{ns}:{string.Join(',', beforeBindings.Where(x => x.Namespace == ns).Select(x => x.Ordinal))}/{string.Join(',', afterBindings.Where(x => x.Namespace == ns).Select(x => x.Ordinal))}";
+        // Names that rules limited to some objects mention, in the bindings that apply where the request is asked.
+        string[] Names(Func<ResolvedBinding, bool> applies) => bindings.Where(applies).SelectMany(x => x.Rules).SelectMany(r => r.ResourceNames)
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
 
         var changes = new List<PermissionChange>();
         long count = 0;
-        void Probe(int kind, string ns)
+        void Probe(int kind, string ns, string[] names)
         {
             var (target, verb) = space.Kinds[kind];
             var request = space.Request(kind, ns);
@@ -129,55 +132,67 @@ public static class AccessComparer
             changes.Add(new PermissionChange(verb, target.Display, ns == OtherNamespace ? "(any other namespace)" : ns, was, now, wasNames, nowNames,
                 Grant(a, before, request, was, wasNames), Grant(b, after, request, now, nowNames)));
         }
+        void Part(string key, Action ask)
+        {
+            if (unchanged.ContainsKey(key)) return;
+            var found = changes.Count;
+            ask();
+            if (changes.Count == found) unchanged.TryAdd(key, true);
+        }
 
-        // Everywhere a namespace-scoped access policy may apply, and at the cluster scope, every request kind is asked.
+        // At the cluster scope, in a namespace nothing names and wherever a namespace-scoped access policy may apply,
+        // every request kind is asked.
         var scopes = before.Policies.Concat(after.Policies).Where(p => !p.Scope.IsCluster).Select(p => p.Scope).ToArray();
         var everything = new SortedSet<string>(StringComparer.Ordinal) { "", OtherNamespace };
         foreach (var scope in scopes)
             foreach (var pattern in scope.Namespaces)
                 everything.Add(pattern.Replace("*", "x", StringComparison.Ordinal));
-        for (var kind = 0; kind < space.Kinds.Count; kind++)
-            foreach (var ns in space.Kinds[kind].Target.Namespaced ? everything : (IEnumerable<string>)ClusterScope)
-                Probe(kind, ns);
+        Part("cluster\n" + clusterInputs + "\n" + string.Join(";", everything.Select(RoleBindingsIn)), () =>
+        {
+            var names = Names(x => x.IsClusterBinding || everything.Contains(x.Namespace));
+            for (var kind = 0; kind < space.Kinds.Count; kind++)
+                foreach (var ns in space.Kinds[kind].Target.Namespaced ? everything : (IEnumerable<string>)ClusterScope)
+                    Probe(kind, ns, names);
+            foreach (var url in space.Urls)
+                foreach (var verb in url.Verbs)
+                {
+                    var request = ProbeSpace.UrlRequest(verb, url.Path);
+                    var (was, _) = Evaluate(a, before, request, [], ref count);
+                    var (now, _) = Evaluate(b, after, request, [], ref count);
+                    if (was != now)
+                        changes.Add(new PermissionChange(verb, url.Path, "", was, now, [], [], Grant(a, before, request, was, []), Grant(b, after, request, now, [])));
+                }
+        });
 
         // In a namespace that only RoleBindings single out, a request their rules do not match is answered as in any
         // other namespace (already compared above), so only what those rules match is asked there.
-        var roleBindings = beforeBindings.Concat(afterBindings).Where(x => !x.IsClusterBinding && !everything.Contains(x.Namespace))
+        var roleBindings = bindings.Where(x => !x.IsClusterBinding && !everything.Contains(x.Namespace))
             .GroupBy(x => x.Namespace, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal);
         foreach (var group in roleBindings)
         {
-            if (scopes.Any(scope => scope.Covers(group.Key)))
+            var ns = group.Key;
+            Part("namespace\n" + clusterInputs + "\n" + RoleBindingsIn(ns), () =>
             {
-                for (var kind = 0; kind < space.Kinds.Count; kind++)
-                    if (space.Kinds[kind].Target.Namespaced) Probe(kind, group.Key);
-                continue;
-            }
-            foreach (var kind in group.SelectMany(x => space.Matched(x.Rules)).Distinct())
-                Probe(kind, group.Key);
+                var names = Names(x => x.IsClusterBinding || x.Namespace == ns);
+                var kinds = scopes.Any(scope => scope.Covers(ns))
+                    ? Enumerable.Range(0, space.Kinds.Count).Where(kind => space.Kinds[kind].Target.Namespaced)
+                    : group.SelectMany(x => space.Matched(x.Rules)).Distinct();
+                foreach (var kind in kinds) Probe(kind, ns, names);
+            });
         }
-        foreach (var url in space.Urls)
-            foreach (var verb in url.Verbs)
-            {
-                var request = ProbeSpace.UrlRequest(verb, url.Path);
-                var (was, _) = Evaluate(a, before, request, [], ref count);
-                var (now, _) = Evaluate(b, after, request, [], ref count);
-                if (was != now)
-                    changes.Add(new PermissionChange(verb, url.Path, "", was, now, [], [], Grant(a, before, request, was, []), Grant(b, after, request, now, [])));
-            }
         evaluations = count;
-        if (changes.Count == 0) unchanged.TryAdd(inputs, true);
         return new PrincipalDifference(principal.Arn, principal.Display, beforeText, afterText, false, notes, changes);
     }
 
     /// <summary>
-    /// Everything the authorizer chain reads of a user: whether system:masters or the Node authorizer applies, which
-    /// bindings apply (by position in evaluation order) and the associated access policies.
+    /// What the authorizer chain reads of a user besides RoleBindings: whether system:masters or the Node authorizer
+    /// applies, which ClusterRoleBindings apply (by position in evaluation order) and the associated access policies.
     /// </summary>
-    private static string Inputs(PrincipalView view, IReadOnlyList<ResolvedBinding> bindings)
+    private static string Inputs(PrincipalView view, IEnumerable<ResolvedBinding> clusterBindings)
     {
         var user = view.User!;
         var node = user.Username.StartsWith(Authz.ClusterAuthorizer.NodeUserPrefix, StringComparison.Ordinal) && user.InGroup(Authz.ClusterAuthorizer.NodesGroup);
-        return $"{user.InGroup(Authn.KubeUser.MastersGroup)}|{node}|{string.Join(',', bindings.Select(x => x.Ordinal))}|{string.Join(',', view.Policies.Select(p => $"{p.PolicyArn} {p.Scope}"))}";
+        return $"{user.InGroup(Authn.KubeUser.MastersGroup)}|{node}|{string.Join(',', clusterBindings.Select(x => x.Ordinal))}|{string.Join(',', view.Policies.Select(p => $"{p.PolicyArn} {p.Scope}"))}";
     }
 
     private static (Outcome, IReadOnlyList<string>) Evaluate(ClusterAnalysis state, PrincipalView view, RequestAttributes request, string[] names, ref long count)
