@@ -1,5 +1,6 @@
 using Turnstile.Core.AccessPolicies;
 using Turnstile.Core.Authn;
+using Turnstile.Core.Clusters;
 using Turnstile.Core.Mapping;
 using Turnstile.Core.Rbac;
 using Turnstile.Core.Rbac.Bootstrap;
@@ -23,7 +24,10 @@ public static class GeneratedCluster
     private static readonly string[] Verbs = ["get", "list", "watch", "create", "update", "patch", "delete"];
     private static readonly string[] Resources = ["pods", "services", "configmaps", "secrets", "deployments", "jobs", "pods/log", "ingresses"];
 
-    public static RbacPolicy Policy()
+    public static RbacPolicy Policy() => Policy(RoleBindings);
+
+    /// <summary>The policy with <paramref name="roleBindings"/> RoleBindings (the same generator, more of them).</summary>
+    public static RbacPolicy Policy(int roleBindings)
     {
         var random = new Random(42);
         var roles = new List<Role>(Roles);
@@ -36,8 +40,8 @@ public static class GeneratedCluster
                 Resources.OrderBy(_ => random.Next()).Take(random.Next(1, 3)))).ToArray();
             roles.Add(new Role(new ObjectMeta { Name = $"role-{i}", Namespace = ns }, rules));
         }
-        var bindings = new List<RoleBinding>(RoleBindings);
-        for (var i = 0; i < RoleBindings; i++)
+        var bindings = new List<RoleBinding>(roleBindings);
+        for (var i = 0; i < roleBindings; i++)
         {
             var nsIndex = i % Namespaces;
             var roleRef = random.Next(4) == 0
@@ -59,14 +63,28 @@ public static class GeneratedCluster
 
     public static string Ns(int i) => $"ns-{i:D3}";
 
-    public static AwsAuthConfig AwsAuth()
+    public static AwsAuthConfig AwsAuth() => AwsAuthConfig.Parse(AwsAuthData(MappingRows));
+
+    /// <summary>The aws-auth <c>data</c>: half role rows with a session template, half user rows, each in one team group.</summary>
+    public static IReadOnlyDictionary<string, string> AwsAuthData(int rows)
     {
-        var roles = string.Join("", Enumerable.Range(0, MappingRows / 2).Select(i =>
+        var roles = string.Join("", Enumerable.Range(0, rows / 2).Select(i =>
             $"- rolearn: arn:aws:iam::{Account}:role/role-{i}\n  username: role-{i}:{{{{SessionName}}}}\n  groups: [team-{i % Groups}]\n"));
-        var users = string.Join("", Enumerable.Range(0, MappingRows / 2).Select(i =>
+        var users = string.Join("", Enumerable.Range(0, rows - rows / 2).Select(i =>
             $"- userarn: arn:aws:iam::{Account}:user/user-{i}\n  username: user-{i}\n  groups: [team-{i % Groups}]\n"));
-        return AwsAuthConfig.Parse(new Dictionary<string, string> { ["mapRoles"] = roles, ["mapUsers"] = users });
+        return new Dictionary<string, string> { ["mapRoles"] = roles, ["mapUsers"] = users };
     }
+
+    /// <summary>A whole cluster in CONFIG_MAP mode: <paramref name="roleBindings"/> RoleBindings (plus the default and 100 extra ClusterRoleBindings) and <paramref name="mappingRows"/> aws-auth rows.</summary>
+    public static ClusterAccessModel Model(int roleBindings, int mappingRows) => new()
+    {
+        ClusterName = "bench",
+        AccountId = Account,
+        Mode = AuthenticationMode.ConfigMap,
+        AwsAuthData = AwsAuthData(mappingRows),
+        ClusterCreatorArn = $"arn:aws:iam::{Account}:role/creator",
+        Rbac = Policy(roleBindings),
+    };
 
     public static IReadOnlyList<AccessEntry> AccessEntries() => Enumerable.Range(0, MappingRows).Select(i => new AccessEntry
     {

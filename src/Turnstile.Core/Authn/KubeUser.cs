@@ -19,8 +19,9 @@ public sealed record KubeUser(
 
     public bool InGroup(string group)
     {
-        foreach (var g in Groups)
-            if (string.Equals(g, group, StringComparison.Ordinal)) return true;
+        // An index loop: enumerating the interface would allocate on every authorization.
+        for (var i = 0; i < Groups.Count; i++)
+            if (string.Equals(Groups[i], group, StringComparison.Ordinal)) return true;
         return false;
     }
 

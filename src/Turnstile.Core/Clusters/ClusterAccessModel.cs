@@ -1,3 +1,4 @@
+using Turnstile.Core.Kube;
 using Turnstile.Core.Mapping;
 using Turnstile.Core.Rbac;
 
@@ -25,6 +26,8 @@ public sealed record ClusterAccessModel
     /// <summary>IAM unique ids (AIDA.../AROA...) by principal ARN, used for uids and access-entry binding offline.</summary>
     public IReadOnlyDictionary<string, string> PrincipalIds { get; init; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
     public RbacPolicy Rbac { get; init; } = RbacPolicy.Empty;
+    /// <summary>What the cluster serves (discovery): resolves resource arguments as kubectl would and bounds the analyses.</summary>
+    public ApiResourceCatalog ApiResources { get; init; } = ApiResourceCatalog.Eks;
 
     public IdentityMappingConfig ToMappingConfig() => new()
     {

@@ -17,6 +17,9 @@ public enum ApiSource
 
     /// <summary>A CustomResourceDefinition created in the cluster at run time.</summary>
     CustomResource,
+
+    /// <summary>Read from the cluster itself: a CustomResourceDefinition or a <c>kubectl api-resources</c> row of a snapshot.</summary>
+    Cluster,
 }
 
 /// <summary>

@@ -119,6 +119,7 @@ public static class KubeObjectDecoder
                 (RbacGroup.Name, "RoleBinding") => ReadRoleBinding(map),
                 (RbacGroup.Name, "ClusterRoleBinding") => ReadClusterRoleBinding(map),
                 ("", "ConfigMap") when apiVersion == "v1" => ReadConfigMap(map),
+                (CustomResourceDefinition.ApiGroup, "CustomResourceDefinition") when apiVersion == CustomResourceDefinition.ApiGroup + "/v1" => ReadCustomResourceDefinition(map),
                 _ => null,
             };
             var (name, ns) = obj switch
@@ -128,6 +129,7 @@ public static class KubeObjectDecoder
                 RoleBinding b => (b.Metadata.Name, b.Metadata.Namespace),
                 ClusterRoleBinding b => (b.Metadata.Name, b.Metadata.Namespace),
                 ConfigMap c => (c.Metadata.Name, c.Metadata.Namespace),
+                CustomResourceDefinition c => (c.Metadata.Name, ""),
                 _ => LenientIdentity(map),
             };
             return new KubeDocument(documentNumber, _itemIndex, apiVersion, kind, name, ns, obj, _unknown);
@@ -171,6 +173,49 @@ public static class KubeObjectDecoder
         {
             CheckFields(map, "", "apiVersion", "kind", "metadata", "data", "binaryData", "immutable");
             return new ConfigMap(ReadMeta(map), StringMap(map.Get("data"), "data"));
+        }
+
+        // ---- CustomResourceDefinitions: only what discovery publishes; schemas and conversion are not read ----
+
+        private CustomResourceDefinition ReadCustomResourceDefinition(KMap map)
+        {
+            CheckFields(map, "", "apiVersion", "kind", "metadata", "spec", "status");
+            var spec = Map(map.Get("spec"), "spec") ?? throw Error(map, "spec", "missing required field \"spec\"");
+            CheckFields(spec, "spec", "group", "names", "scope", "versions", "conversion", "preserveUnknownFields");
+            var names = Map(spec.Get("names"), "spec.names") ?? throw Error(spec, "spec.names", "missing required field \"names\"");
+            CheckFields(names, "spec.names", "plural", "singular", "kind", "listKind", "shortNames", "categories");
+            var scopeNode = spec.Get("scope");
+            var scope = String(scopeNode, "spec.scope");
+            if (scope is not ("Namespaced" or "Cluster"))
+                throw Error(scopeNode ?? spec, "spec.scope", $"Unsupported value: {GoQuote.Quote(scope)}: supported values: \"Cluster\", \"Namespaced\"");
+            var versions = new List<CustomResourceVersion>();
+            var items = Seq(spec.Get("versions"), "spec.versions");
+            if (items.Count == 0) throw Error(spec, "spec.versions", "must have exactly one version marked as storage version");
+            for (var i = 0; i < items.Count; i++)
+            {
+                var path = $"spec.versions[{i}]";
+                var version = Map(items[i], path) ?? new KMap();
+                CheckFields(version, path, "name", "served", "storage", "deprecated", "deprecationWarning", "schema", "subresources", "additionalPrinterColumns", "selectableFields");
+                var subresources = Map(version.Get("subresources"), path + ".subresources");
+                if (subresources is not null) CheckFields(subresources, path + ".subresources", "status", "scale");
+                versions.Add(new CustomResourceVersion(
+                    String(version.Get("name"), path + ".name"),
+                    Bool(version.Get("served"), path + ".served"),
+                    Bool(version.Get("storage"), path + ".storage"),
+                    subresources?.Get("status") is not null,
+                    subresources?.Get("scale") is not null));
+            }
+            var plural = String(names.Get("plural"), "spec.names.plural");
+            var kind = String(names.Get("kind"), "spec.names.kind");
+            if (plural.Length == 0) throw Error(names, "spec.names.plural", "Required value");
+            if (kind.Length == 0) throw Error(names, "spec.names.kind", "Required value");
+            return new CustomResourceDefinition(
+                ReadMeta(map),
+                String(spec.Get("group"), "spec.group"),
+                new CustomResourceNames(plural, String(names.Get("singular"), "spec.names.singular"), kind,
+                    StringList(names.Get("shortNames"), "spec.names.shortNames"), StringList(names.Get("categories"), "spec.names.categories")),
+                scope == "Namespaced",
+                versions);
         }
 
         private ObjectMeta ReadMeta(KMap obj)
@@ -296,6 +341,13 @@ public static class KubeObjectDecoder
             null or KScalar { Kind: ScalarKind.Null } => "",
             KScalar { Kind: ScalarKind.String } s => s.Value,
             _ => throw Error(node, path, $"expected a string, got {node.Describe}"),
+        };
+
+        private bool Bool(KNode? node, string path) => node switch
+        {
+            null or KScalar { Kind: ScalarKind.Null } => false,
+            KScalar { Kind: ScalarKind.Bool } s => s.Value.ToLowerInvariant() is "true" or "y" or "yes" or "on",
+            _ => throw Error(node, path, $"expected a boolean, got {node.Describe}"),
         };
 
         private List<string> StringList(KNode? node, string path)

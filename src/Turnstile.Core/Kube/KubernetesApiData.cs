@@ -9,7 +9,7 @@ internal static class KubernetesApiData
     private static readonly string[] GetPatchUpdate = ["get", "patch", "update"];
 
     // apiextensions-apiserver lists custom resource verbs in this (unsorted) order.
-    private static readonly string[] CustomResourceVerbs = ["delete", "deletecollection", "get", "list", "patch", "create", "update", "watch"];
+    internal static readonly string[] CustomResourceVerbs = ["delete", "deletecollection", "get", "list", "patch", "create", "update", "watch"];
 
     internal static IReadOnlyList<ApiGroup> Upstream() =>
     [

@@ -16,6 +16,9 @@ public sealed class RbacAuthorizer : IAuthorizer
     private readonly Dictionary<string, ResolvedBinding[]> _roleBindingsByNamespace;
     private readonly SubjectIndex _clusterIndex;
     private readonly Dictionary<string, SubjectIndex> _namespaceIndexes;
+    private readonly Lazy<SubjectIndex> _allIndex;
+    private readonly bool _clusterBindingErrors;
+    private readonly HashSet<string> _namespacesWithBindingErrors;
 
     public RbacPolicy Policy { get; }
 
@@ -33,6 +36,9 @@ public sealed class RbacAuthorizer : IAuthorizer
                 StringComparer.Ordinal);
         _clusterIndex = new SubjectIndex(_clusterBindings);
         _namespaceIndexes = _roleBindingsByNamespace.ToDictionary(p => p.Key, p => new SubjectIndex(p.Value), StringComparer.Ordinal);
+        _allIndex = new Lazy<SubjectIndex>(() => new SubjectIndex(AllBindings));
+        _clusterBindingErrors = _clusterBindings.Any(b => b.ResolutionError is not null);
+        _namespacesWithBindingErrors = _roleBindingsByNamespace.Where(p => p.Value.Any(b => b.ResolutionError is not null)).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
     }
 
     public IReadOnlyList<ResolvedBinding> ClusterBindings => _clusterBindings;
@@ -58,6 +64,20 @@ public sealed class RbacAuthorizer : IAuthorizer
         if (hit.Binding is not null)
             return RbacDecision.Allow(hit.Binding, SubjectMatcher.FirstApplying(hit.Binding.Subjects, user, hit.Binding.Namespace), hit.Rule!);
         return RbacDecision.NoOpinion(CollectErrors(user, request.Namespace));
+    }
+
+    /// <summary>
+    /// Every binding, in any namespace, with a subject that applies to the user (its name, a group, or its
+    /// service-account name), in evaluation order. The analyses build on this: a RoleBinding grants only in its namespace.
+    /// </summary>
+    public IReadOnlyList<ResolvedBinding> BindingsApplyingTo(KubeUser user)
+    {
+        var index = _allIndex.Value;
+        var found = new List<ResolvedBinding>();
+        if (index.ByUser.TryGetValue(user.Username, out var byUser)) found.AddRange(byUser);
+        foreach (var group in user.Groups)
+            if (index.ByGroup.TryGetValue(group, out var byGroup)) found.AddRange(byGroup);
+        return found.Distinct().OrderBy(b => b.Ordinal).ToArray();
     }
 
     /// <summary>The reference algorithm: walk every binding in order, check its subjects, then its rules.</summary>
@@ -90,6 +110,8 @@ public sealed class RbacAuthorizer : IAuthorizer
 
     private string? CollectErrors(KubeUser user, string ns)
     {
+        // Most clusters have no binding to a missing role: then a denial needs no second walk.
+        if (!_clusterBindingErrors && !_namespacesWithBindingErrors.Contains(ns)) return null;
         List<string>? errors = null;
         foreach (var binding in ApplicableOrder(ns))
         {

@@ -23,8 +23,11 @@ public static class RuleMatcher
     /// </summary>
     public static bool ResourceMatches(PolicyRule rule, string resource, string subresource)
     {
-        foreach (var candidate in rule.Resources)
+        // Index loops throughout: enumerating the interface would allocate on every decision.
+        var resources = rule.Resources;
+        for (var i = 0; i < resources.Count; i++)
         {
+            var candidate = resources[i];
             if (candidate == PolicyRule.All) return true;
             if (subresource.Length == 0)
             {
@@ -40,17 +43,20 @@ public static class RuleMatcher
 
     public static bool ResourceNameMatches(PolicyRule rule, string name)
     {
-        if (rule.ResourceNames.Count == 0) return true;
-        foreach (var candidate in rule.ResourceNames)
-            if (string.Equals(candidate, name, StringComparison.Ordinal)) return true;
+        var names = rule.ResourceNames;
+        if (names.Count == 0) return true;
+        for (var i = 0; i < names.Count; i++)
+            if (string.Equals(names[i], name, StringComparison.Ordinal)) return true;
         return false;
     }
 
     /// <summary>Exact path, <c>*</c>, or an entry ending in <c>*</c> whose prefix (all trailing stars removed) starts the path.</summary>
     public static bool NonResourceUrlMatches(PolicyRule rule, string path)
     {
-        foreach (var candidate in rule.NonResourceUrls)
+        var urls = rule.NonResourceUrls;
+        for (var i = 0; i < urls.Count; i++)
         {
+            var candidate = urls[i];
             if (candidate == PolicyRule.All) return true;
             if (string.Equals(candidate, path, StringComparison.Ordinal)) return true;
             if (candidate.Length > 0 && candidate[^1] == '*' &&

@@ -1,3 +1,4 @@
+using Turnstile.Core.Kube;
 using Turnstile.Core.AccessPolicies;
 using Turnstile.Core.Clusters;
 using Turnstile.Core.Mapping;
@@ -32,6 +33,9 @@ internal sealed class SnapshotReadState
     public string? AccountId { get; set; }
     public AuthenticationMode? Mode { get; set; }
     public bool? Bootstrap { get; set; }
+    public List<CustomResourceDefinition> CustomResources { get; } = [];
+    public ApiResourcesTable? ApiResources { get; set; }
+    public string? ApiResourcesFile { get; set; }
 
     public void Info(SnapshotFile file, string text) => Messages.Add(new SnapshotMessage(file.Name, SnapshotMessageLevel.Info, text));
     public void Warning(SnapshotFile file, string text) => Messages.Add(new SnapshotMessage(file.Name, SnapshotMessageLevel.Warning, text));
@@ -104,6 +108,7 @@ internal sealed class SnapshotReadState
                 BootstrapPolicy.ClusterRoleBindings.Concat(ClusterRoleBindings),
                 BootstrapPolicy.Roles.Concat(Roles),
                 BootstrapPolicy.RoleBindings.Concat(RoleBindings)),
+            ApiResources = ClusterDiscovery.Build(ApiResourceCatalog.Eks, CustomResources, ApiResources),
         };
     }
 }

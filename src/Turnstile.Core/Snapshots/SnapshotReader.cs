@@ -16,7 +16,7 @@ namespace Turnstile.Core.Snapshots;
 /// and the field); inputs that a cluster has only once (aws-auth, describe-cluster, a SnapshotContext, an access
 /// entry per principal, an object per kind and name) are errors when two files give them.
 /// </summary>
-public static class SnapshotReader
+public static partial class SnapshotReader
 {
     /// <summary>One document of a file, as the readers see it.</summary>
     private sealed record Document(SnapshotFile File, int Number, KMap Root, SnapshotReadState State, List<KubeDocument> KubeObjects)
@@ -55,6 +55,11 @@ public static class SnapshotReader
 
     private static void ReadFile(SnapshotFile file, SnapshotReadState state)
     {
+        if (ApiResourcesTable.IsTable(file.Content))
+        {
+            ReadApiResources(file, state);
+            return;
+        }
         List<KNode?> roots;
         try
         {
@@ -124,11 +129,12 @@ public static class SnapshotReader
                     state.AwsAuthData = awsAuth.Data;
                     ReportAwsAuth(file, AwsAuthConfig.Parse(awsAuth.Data), state);
                     break;
+                case CustomResourceDefinition crd: state.CustomResources.Add(crd); break;
                 case ConfigMap other:
                     state.Info(file, $"ConfigMap {other.Namespace}/{other.Name} ignored (only kube-system/aws-auth matters for access)");
                     continue;
                 default:
-                    state.Info(file, $"{identity} ignored ({doc.Source}): not an RBAC object or the aws-auth ConfigMap");
+                    state.Info(file, $"{identity} ignored ({doc.Source}): not an RBAC object, a CustomResourceDefinition or the aws-auth ConfigMap");
                     continue;
             }
             counts[doc.Kind] = counts.GetValueOrDefault(doc.Kind) + 1;

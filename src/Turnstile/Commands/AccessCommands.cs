@@ -26,7 +26,7 @@ public static class AccessCommands
         {
             if (result.GetValue(list)) return ListRules(result, access, request);
             var (engine, identity, _) = access.Resolve(result);
-            var (attributes, warnings) = request.Build(result);
+            var (attributes, warnings) = request.Build(result, engine.Model.ApiResources);
             var evaluation = engine.Evaluate(identity, attributes);
             var silent = result.GetValue(quiet);
             if (!silent)
@@ -94,7 +94,7 @@ public static class AccessCommands
         command.SetAction(result =>
         {
             var (engine, identity, known) = access.Resolve(result);
-            var (attributes, warnings) = request.Build(result);
+            var (attributes, warnings) = request.Build(result, engine.Model.ApiResources);
             foreach (var warning in warnings) Console.Error.Write(KubectlErrorText.Warning(warning));
             var evaluation = engine.Evaluate(identity, attributes, explain: true);
             var explanation = AccessExplanation.From(evaluation, known, ResponseMessage(evaluation));

@@ -1,22 +1,16 @@
 using System.CommandLine;
-using Turnstile.Cli.Offline;
 using Turnstile.Core.Arns;
 using Turnstile.Core.Authn;
 using Turnstile.Core.Authz;
 using Turnstile.Core.Clusters;
 using Turnstile.Core.Kube;
-using Turnstile.Core.Snapshots;
 
 namespace Turnstile.Cli.Commands;
 
 /// <summary>The options can-i, whoami and explain share: where the cluster state comes from and who asks.</summary>
 public sealed class AccessRequestOptions
 {
-    public Option<string> Snapshot { get; } = new("--snapshot")
-    {
-        Description = "Directory of exported files describing the cluster (kubectl -o yaml/json, aws eks describe-* JSON, a SnapshotContext)",
-        Required = true,
-    };
+    public ClusterSourceOptions Cluster { get; } = new();
 
     public Option<string> AsArn { get; } = new("--as-arn")
     {
@@ -31,15 +25,12 @@ public sealed class AccessRequestOptions
 
     public Option<string?> AccessKeyId { get; } = new("--access-key-id") { Description = "Access key id the token was signed with (for {{AccessKeyID}} templates)" };
 
-    public Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Also print how every snapshot file was read" };
-
     public void AddTo(Command command)
     {
-        command.Add(Snapshot);
+        Cluster.AddTo(command);
         command.Add(AsArn);
         command.Add(SessionName);
         command.Add(AccessKeyId);
-        command.Add(Verbose);
     }
 
     /// <summary>Checks the principal, loads the snapshot (printing its messages) and builds the caller's identity.</summary>
@@ -49,16 +40,11 @@ public sealed class AccessRequestOptions
         var sessionName = result.GetValue(SessionName);
         CheckPrincipal(arn, sessionName);
 
-        var snapshot = SnapshotDirectory.Load(result.GetRequiredValue(Snapshot));
-        var verbose = result.GetValue(Verbose);
-        foreach (var message in snapshot.Messages)
-            if (message.Level != SnapshotMessageLevel.Info || verbose) Console.Error.WriteLine(message);
-        if (snapshot.HasErrors) throw new UsageException("the snapshot has errors (see above); fix or remove those files");
-
+        var model = Cluster.Load(result).Model;
         try
         {
-            var (identity, known) = OfflineIdentity.For(arn, sessionName, result.GetValue(AccessKeyId), snapshot.Model.PrincipalIds);
-            return (new AccessEngine(snapshot.Model), identity, known);
+            var (identity, known) = OfflineIdentity.For(arn, sessionName, result.GetValue(AccessKeyId), model.PrincipalIds);
+            return (new AccessEngine(model), identity, known);
         }
         catch (ArnException e)
         {
@@ -116,7 +102,7 @@ public sealed class RequestArguments
     public bool HasRequest(ParseResult result) => result.GetValue(Verb) is not null || result.GetValue(Target) is not null || result.GetValue(Name) is not null;
 
     /// <summary>Builds the request attributes and the warnings kubectl would print for it.</summary>
-    public (RequestAttributes Request, IReadOnlyList<string> Warnings) Build(ParseResult result)
+    public (RequestAttributes Request, IReadOnlyList<string> Warnings) Build(ParseResult result, ApiResourceCatalog catalog)
     {
         var verb = result.GetValue(Verb) ?? throw new UsageException("VERB is required (e.g. get, list, delete)");
         var target = result.GetValue(Target) ?? throw new UsageException("RESOURCE is required (e.g. pods, deployments.apps, /healthz)");
@@ -141,7 +127,7 @@ public sealed class RequestArguments
             target = target[..slash];
         }
         if (target.Length == 0) throw new UsageException("RESOURCE is empty");
-        var resolver = new ResourceResolver(ApiResourceCatalog.Eks);
+        var resolver = new ResourceResolver(catalog);
         var resolution = resolver.ResolveForCanI(target);
         var warnings = resolution.Warnings.Concat(CanIWarnings.ForResourceCheck(verb, resolution, all, resolver)).ToArray();
         var request = RequestAttributes.ForResource(verb, resolution.Resource.Group, resolution.Resource.Resource,

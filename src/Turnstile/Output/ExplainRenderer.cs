@@ -9,15 +9,7 @@ public static class ExplainRenderer
 {
     public static void Render(AccessExplanation e, ClusterAccessModel model)
     {
-        var plain = Console.IsOutputRedirected || Environment.GetEnvironmentVariable("NO_COLOR") is { Length: > 0 };
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(Console.Out),
-            Ansi = plain ? AnsiSupport.No : AnsiSupport.Detect,
-            ColorSystem = plain ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
-        });
-        if (Console.IsOutputRedirected) console.Profile.Width = 400;
-
+        var console = Terminal.Out;
         var tree = new Tree(Text($"{e.Request} as {e.Identity.Arn}" + (model.ClusterName.Length > 0 ? $" on cluster {model.ClusterName}" : "")));
 
         var identity = tree.AddNode(Bold("1. IAM identity"));

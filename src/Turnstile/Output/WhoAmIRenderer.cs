@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Turnstile.Core.Authn;
 using Turnstile.Core.Kube;
-using YamlDotNet.RepresentationModel;
 
 namespace Turnstile.Cli.Output;
 
@@ -12,7 +11,7 @@ public static class WhoAmIRenderer
     public static string Render(KubeUser user, string format) => format switch
     {
         "json" => Review(user).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, IndentSize = 4 }) + "\n",
-        "yaml" => Yaml(Review(user)),
+        "yaml" => Structured.Yaml(Review(user)),
         _ => Table(user),
     };
 
@@ -46,30 +45,5 @@ public static class WhoAmIRenderer
             ["metadata"] = new JsonObject(),
             ["status"] = new JsonObject { ["userInfo"] = info },
         };
-    }
-
-    private static string Yaml(JsonObject review)
-    {
-        var stream = new YamlStream(new YamlDocument(ToYaml(review)));
-        var writer = new StringWriter();
-        stream.Save(writer, assignAnchors: false);
-        var text = writer.ToString();
-        return text.EndsWith("...\n", StringComparison.Ordinal) ? text[..^4] : text;
-    }
-
-    private static YamlNode ToYaml(JsonNode? node) => node switch
-    {
-        JsonObject o => new YamlMappingNode(o.Select(p => new KeyValuePair<YamlNode, YamlNode>(new YamlScalarNode(p.Key), ToYaml(p.Value)))),
-        JsonArray a => new YamlSequenceNode(a.Select(ToYaml)),
-        null => new YamlScalarNode("null"),
-        _ => Scalar(node.GetValue<string>()),
-    };
-
-    private static YamlScalarNode Scalar(string value)
-    {
-        // Quote values YAML would otherwise read as another type or that start with an indicator character.
-        var needsQuotes = value.Length == 0 || value is "true" or "false" or "null" or "~" ||
-                          double.TryParse(value, out _) || ":{}[],&*#?|-<>=!%@`\"'".Contains(value[0]) || value.Contains(": ");
-        return new YamlScalarNode(value) { Style = needsQuotes ? YamlDotNet.Core.ScalarStyle.DoubleQuoted : YamlDotNet.Core.ScalarStyle.Plain };
     }
 }

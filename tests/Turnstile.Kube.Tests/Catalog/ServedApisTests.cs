@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Turnstile.Core.Kube;
 using Turnstile.Kube.Catalog;
+using CustomResourceDefinition = Turnstile.Kube.Catalog.CustomResourceDefinition;
 
 namespace Turnstile.Kube.Tests.Catalog;
 

@@ -27,11 +27,11 @@ public class HardeningTests
     [InlineData("error: --kube-port must be a port number from 0 to 65535, got '-1' (see 'turnstile serve --help')", "serve", "--kube-port", "-1")]
     [InlineData("error: --account-id must be 12 digits, got '1234' (see 'turnstile serve --help')", "serve", "--account-id", "1234")]
     [InlineData("error: --data needs a value (see 'turnstile serve --help')", "serve", "--data")]
-    [InlineData("error: --data and --in-memory cannot be used together (see 'turnstile serve --help')", "serve", "--in-memory", "--data", "d")]
-    [InlineData("error: unknown command 'bogus'; the commands are can-i, whoami, explain, serve, env (see 'turnstile --help')", "bogus")]
-    [InlineData("error: a command is required: can-i, whoami, explain, serve, env (see 'turnstile --help')")]
-    [InlineData("error: turnstile can-i has no option -o; -o belongs to whoami, explain (see 'turnstile can-i --help')", "can-i", "get", "pods", "--snapshot", "s", "--as-arn", User, "-o", "json")]
-    [InlineData("error: turnstile can-i has no option --output; --output belongs to whoami, explain (see 'turnstile can-i --help')", "can-i", "get", "pods", "--output=json")]
+    [InlineData("error: --store, --data and --in-memory cannot be used together (see 'turnstile serve --help')", "serve", "--in-memory", "--data", "d")]
+    [InlineData("error: unknown command 'bogus'; the commands are can-i, whoami, explain, who-can, access-matrix, lookup, rolesum, policy-rules, lint, migrate, diff, assert, graph, serve, reset, env (see 'turnstile --help')", "bogus")]
+    [InlineData("error: a command is required: can-i, whoami, explain, who-can, access-matrix, lookup, rolesum, policy-rules, lint, migrate, diff, assert, graph, serve, reset, env (see 'turnstile --help')")]
+    [InlineData("error: turnstile can-i has no option -o; -o belongs to whoami, explain, who-can, access-matrix, lookup, rolesum, policy-rules, lint, migrate, diff, assert, graph (see 'turnstile can-i --help')", "can-i", "get", "pods", "--snapshot", "s", "--as-arn", User, "-o", "json")]
+    [InlineData("error: turnstile can-i has no option --output; --output belongs to whoami, explain, who-can, access-matrix, lookup, rolesum, policy-rules, lint, migrate, diff, assert, graph (see 'turnstile can-i --help')", "can-i", "get", "pods", "--output=json")]
     [InlineData("error: unknown option --bogus for turnstile whoami (see 'turnstile whoami --help')", "whoami", "--bogus")]
     [InlineData("error: --output: Argument 'xml' not recognized. Must be one of: 'table' 'json' 'yaml' (see 'turnstile whoami --help')", "whoami", "--snapshot", "s", "--as-arn", User, "-o", "xml")]
     [InlineData("error: --endpoint needs a value (see 'turnstile env --help')", "env", "--endpoint")]
@@ -44,7 +44,7 @@ public class HardeningTests
     public void Control_characters_in_tokens_are_escaped()
     {
         AssertOneLineError(Cli("whoami", "--bo\ngus"), "error: unknown option --bo\\ngus for turnstile whoami (see 'turnstile whoami --help')");
-        AssertOneLineError(Cli("bo\tgus"), "error: unknown command 'bo\\tgus'; the commands are can-i, whoami, explain, serve, env (see 'turnstile --help')");
+        AssertOneLineError(Cli("bo\tgus"), "error: unknown command 'bo\\tgus'; the commands are can-i, whoami, explain, who-can, access-matrix, lookup, rolesum, policy-rules, lint, migrate, diff, assert, graph, serve, reset, env (see 'turnstile --help')");
     }
 
     [Theory]
@@ -126,7 +126,7 @@ public class HardeningTests
         [
             "huge.yaml: error: is larger than 64 MiB, the limit for one snapshot file; split the export (e.g. one file per kind)",
             "latin1.yaml: error: is not UTF-8 text (invalid byte sequence at byte 3); export it again as UTF-8",
-            "error: the snapshot has errors (see above); fix or remove those files",
+            $"error: the snapshot {dir.Path} has errors (see above); fix or remove those files",
         ], r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
