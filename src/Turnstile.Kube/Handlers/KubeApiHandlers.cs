@@ -50,6 +50,7 @@ public sealed partial class KubeApiHandlers
             var scope = new RegistryRequest(request.Cluster, resource, resource.Namespaced ? request.Namespace : "", request.Name, request.Subresource)
             {
                 User = request.User,
+                AccessPolicies = request.AccessPolicies,
                 AuthorizeCreate = request.AuthorizeCreate,
             };
             return request.Verb switch

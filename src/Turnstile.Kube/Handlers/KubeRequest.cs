@@ -1,4 +1,5 @@
 using System.Text;
+using Turnstile.Core.AccessPolicies;
 using Turnstile.Core.Authn;
 using Turnstile.Core.Kube;
 
@@ -37,6 +38,9 @@ public sealed record KubeRequest
     public string UserAgent { get; init; } = "";
 
     public KubeUser? User { get; init; }
+
+    /// <summary>The access policies of the caller's own access entry (empty when none or when impersonating).</summary>
+    public IReadOnlyList<AssociatedAccessPolicy> AccessPolicies { get; init; } = [];
 
     /// <summary>The host's check that the user may also <c>create</c> (an update or apply of a missing object creates it); null allows.</summary>
     public Func<CancellationToken, ValueTask<KubeStatus?>>? AuthorizeCreate { get; init; }

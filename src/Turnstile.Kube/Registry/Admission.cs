@@ -1,3 +1,4 @@
+using Turnstile.Core.AccessPolicies;
 using Turnstile.Core.Authn;
 using Turnstile.Core.Kube;
 using Turnstile.Kube.Storage;
@@ -11,6 +12,9 @@ public sealed record RegistryRequest(string Cluster, RegistryResource Resource, 
 
     /// <summary>The user after authentication and impersonation, for admission plugins (null in-process).</summary>
     public KubeUser? User { get; init; }
+
+    /// <summary>The access policies of the caller's own access entry (empty when none or when impersonating).</summary>
+    public IReadOnlyList<AssociatedAccessPolicy> AccessPolicies { get; init; } = [];
 
     /// <summary>
     /// Authorizes the <c>create</c> that an update or apply of a missing object turns into (kube-apiserver checks
