@@ -64,14 +64,15 @@ internal sealed class KubeFixture : IAsyncDisposable
     }
 
     /// <summary>A cluster as EKS creates it: the store holds <see cref="ClusterContent"/> before the registry starts.</summary>
-    public static async Task<KubeFixture> StartSeededAsync(IReadOnlyList<IKubeAdmission>? admission = null)
+    /// <param name="admission">Admission plugins built over the cache (the registry's state) once it runs.</param>
+    public static async Task<KubeFixture> StartSeededAsync(Func<StateCache, IReadOnlyList<IKubeAdmission>>? admission = null)
     {
         var store = new InMemoryStore();
         var uid = 0;
         var content = ClusterContent.Build(new ClusterContentRequest(Cluster, "1.32", Start.AddHours(-1), () => $"11111111-0000-4000-8000-{++uid:D12}"));
         await store.TxnAsync(new TxnRequest([], content.Select(o => (Operation)new Put(o.Key, o.Value)).ToList()));
         var cache = await StateCache.StartAsync(store);
-        return new KubeFixture(store, cache, new FixedClock(Start), new WatchSettings(), new Random(7), admission);
+        return new KubeFixture(store, cache, new FixedClock(Start), new WatchSettings(), new Random(7), admission?.Invoke(cache));
     }
 
     public static ApiResource Api(string resource, string group = "") =>
