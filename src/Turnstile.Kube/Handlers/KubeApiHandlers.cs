@@ -151,7 +151,8 @@ public sealed partial class KubeApiHandlers
     {
         if (request.Subresource.Length > 0) throw new KubeApiException(MethodNotAllowed());
         var output = Negotiate(request);
-        var (body, format) = await ReadBodyAsync(request, cancellationToken).ConfigureAwait(false);
+        var format = MediaTypes.InputFormat(request.ContentType) ?? throw MediaTypes.UnsupportedMediaType(MediaTypes.Supported);
+        var body = await BodyDecoder.ReadAsync(request.Body, cancellationToken).ConfigureAwait(false);
         var options = RequestOptions.Write(request.Query, "CreateOptions");
         var resource = scope.Resource;
         var (obj, warnings) = DecodeObject(body, format, resource, options);
@@ -163,15 +164,6 @@ public sealed partial class KubeApiHandlers
         var created = await _registry.CreateAsync(scope with { Namespace = resource.Namespaced ? ns : "", Name = name, DryRun = options.IsDryRun }, obj,
             cancellationToken).ConfigureAwait(false);
         return _responses.Object(201, resource, created, output, warnings);
-    }
-
-    /// <summary>The body and its format: JSON, YAML, or kube's protobuf (read as the JSON it encodes); 415 for others.</summary>
-    private static async Task<(byte[] Body, OutputFormat Format)> ReadBodyAsync(KubeRequest request, CancellationToken cancellationToken)
-    {
-        var protobuf = KubeProtobuf.IsProtobuf(request.ContentType);
-        var format = protobuf ? OutputFormat.Json : MediaTypes.InputFormat(request.ContentType) ?? throw MediaTypes.UnsupportedMediaType(MediaTypes.Supported);
-        var body = await BodyDecoder.ReadAsync(request.Body, cancellationToken).ConfigureAwait(false);
-        return (protobuf ? KubeProtobuf.ToJson(body) : body, format);
     }
 
     /// <summary>Decodes, checks fields per the validation directive, normalizes: the object a write stores.</summary>
@@ -234,8 +226,9 @@ public sealed partial class KubeApiHandlers
     private async Task<KubeResponse> UpdateAsync(KubeRequest request, RegistryRequest scope, CancellationToken cancellationToken)
     {
         var output = Negotiate(request);
-        var (body, format) = await ReadBodyAsync(request, cancellationToken).ConfigureAwait(false);
+        var body = await BodyDecoder.ReadAsync(request.Body, cancellationToken).ConfigureAwait(false);
         var options = RequestOptions.Write(request.Query, "UpdateOptions");
+        var format = MediaTypes.InputFormat(request.ContentType) ?? throw MediaTypes.UnsupportedMediaType(MediaTypes.Supported);
         var resource = scope.Resource;
         var write = scope with { DryRun = options.IsDryRun };
         if (request.Subresource == "scale")

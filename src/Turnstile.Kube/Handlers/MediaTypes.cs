@@ -29,8 +29,7 @@ public sealed record OutputType(OutputFormat Format, OutputTransform Transform =
 
 /// <summary>
 /// kube-apiserver's content negotiation (goautoneg ordering, then the first clause a serializer and the endpoint's
-/// restrictions accept), for the media types this server answers in: JSON and YAML (protobuf request bodies are read
-/// by <see cref="KubeProtobuf"/>; responses are never protobuf).
+/// restrictions accept), for the media types this server serves: JSON and YAML (no protobuf).
 /// </summary>
 public static class MediaTypes
 {

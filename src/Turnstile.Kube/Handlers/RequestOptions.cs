@@ -158,11 +158,6 @@ public static class RequestOptions
         string? propagation;
         bool? orphan;
         IReadOnlyList<string> dryRun;
-        if (body.Length > 0 && KubeProtobuf.IsProtobuf(contentType))
-        {
-            body = KubeProtobuf.ToJson(body);
-            contentType = "application/json";
-        }
         if (body.Length > 0)
         {
             var format = MediaTypes.InputFormat(contentType) ?? throw MediaTypes.UnsupportedMediaType(MediaTypes.Supported);
