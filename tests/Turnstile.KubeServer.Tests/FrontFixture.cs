@@ -51,6 +51,7 @@ public sealed class FrontFixture : IAsyncLifetime
         _ca = X509Certificate2.CreateFromPem(authority.CertificatePem);
         _kube = new HttpClient(new SocketsHttpHandler
         {
+            AllowAutoRedirect = false,
             SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = TrustedByClusterCa },
         }) { Timeout = TimeSpan.FromSeconds(60) };
     }

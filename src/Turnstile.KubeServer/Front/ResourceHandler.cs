@@ -111,6 +111,8 @@ public sealed class ResourceHandler(KubeRegistry registry, WatchSettings watch, 
         http.Response.ContentType = response.ContentType;
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         await http.Response.StartAsync(http.RequestAborted).ConfigureAwait(false);
+        // Headers go out now, before the first event: clients wait for them to start reading the stream.
+        await http.Response.Body.FlushAsync(http.RequestAborted).ConfigureAwait(false);
         try
         {
             await stream(http.Response.Body, http.RequestAborted).ConfigureAwait(false);
