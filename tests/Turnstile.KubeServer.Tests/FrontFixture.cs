@@ -8,6 +8,7 @@ using Turnstile.Aws;
 using Turnstile.Core.Authn.Token;
 using Turnstile.Core.Aws.Sigv4;
 using Turnstile.Hosting;
+using Turnstile.Kube.Handlers;
 using Turnstile.KubeServer;
 using Turnstile.Server;
 using Turnstile.State;
@@ -44,12 +45,13 @@ public sealed class FrontFixture : IAsyncLifetime
         Runtime = await EmulatorRuntime.StartAsync(new InMemoryStore(), new EmulatorOptions { KubePort = 0 });
         _awsHost = new EmulatorHost(Runtime.HostOptions());
         await _awsHost.StartAsync();
-        _kubeHost = await Runtime.StartKubeApiAsync(_awsHost.Endpoint);
+        _kubeHost = await Runtime.StartKubeApiAsync(_awsHost.Endpoint, watch: new WatchSettings { MinRequestTimeout = TimeSpan.FromSeconds(2) });
         var authority = await Runtime.Eks.GetCertificateAuthorityAsync();
         CertificateAuthorityData = authority.CertificateAuthorityData;
         _ca = X509Certificate2.CreateFromPem(authority.CertificatePem);
         _kube = new HttpClient(new SocketsHttpHandler
         {
+            AllowAutoRedirect = false,
             SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = TrustedByClusterCa },
         }) { Timeout = TimeSpan.FromSeconds(60) };
     }

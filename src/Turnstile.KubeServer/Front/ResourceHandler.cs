@@ -6,7 +6,10 @@ using Turnstile.Core.Kube;
 using Turnstile.Kube.Catalog;
 using Turnstile.Kube.Handlers;
 using Turnstile.Kube.Registry;
+using System.Text.Json.Nodes;
+using Turnstile.Kube.Storage;
 using Turnstile.KubeServer.Adapters;
+using Turnstile.KubeServer.Protobuf;
 
 namespace Turnstile.KubeServer.Front;
 
@@ -54,8 +57,38 @@ public sealed class ResourceHandler(KubeRegistry registry, WatchSettings watch, 
                 return ValueTask.FromResult(result.Allowed ? null : KubeStatus.Forbidden(create, user.Username, result.Reason));
             },
         };
-        var response = await HandlersFor(request.Apis).HandleAsync(kubeRequest, http.RequestAborted).ConfigureAwait(false);
+        KubeResponse response;
+        try
+        {
+            response = await HandlersFor(request.Apis).HandleAsync(await WithJsonBodyAsync(kubeRequest, http.RequestAborted).ConfigureAwait(false),
+                http.RequestAborted).ConfigureAwait(false);
+        }
+        catch (KubeApiException e)
+        {
+            await StatusWriter.WriteAsync(http, e.Status).ConfigureAwait(false);
+            return;
+        }
         await WriteAsync(http, response).ConfigureAwait(false);
+    }
+
+    // kubectl's typed clients (create namespace, configmap, secret, role...) send protobuf; the handlers read JSON.
+    // A kind not decoded here keeps its protobuf body, which the handlers refuse with their 415.
+    private static async Task<KubeRequest> WithJsonBodyAsync(KubeRequest request, CancellationToken cancellationToken)
+    {
+        if ((request.ContentType ?? "").Split(';')[0].Trim() != KubeProtobuf.ContentType) return request;
+        var body = await BodyDecoder.ReadAsync(request.Body, cancellationToken).ConfigureAwait(false);
+        JsonObject? json;
+        try
+        {
+            json = KubeProtobuf.ToJson(body);
+        }
+        catch (ProtobufException e)
+        {
+            throw KubeApiException.BadRequest("the body of the request could not be decoded: " + e.Message);
+        }
+        return json is null
+            ? request with { Body = new MemoryStream(body) }
+            : request with { Body = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json.ToJsonString())), ContentType = "application/json" };
     }
 
     private KubeApiHandlers HandlersFor(ApiSnapshot apis) =>
@@ -78,6 +111,8 @@ public sealed class ResourceHandler(KubeRegistry registry, WatchSettings watch, 
         http.Response.ContentType = response.ContentType;
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         await http.Response.StartAsync(http.RequestAborted).ConfigureAwait(false);
+        // Headers go out now, before the first event: clients wait for them to start reading the stream.
+        await http.Response.Body.FlushAsync(http.RequestAborted).ConfigureAwait(false);
         try
         {
             await stream(http.Response.Body, http.RequestAborted).ConfigureAwait(false);
