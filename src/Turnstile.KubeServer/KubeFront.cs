@@ -9,6 +9,7 @@ using Turnstile.KubeServer.Access;
 using Turnstile.KubeServer.Authentication;
 using Turnstile.KubeServer.Catalog;
 using Turnstile.KubeServer.Front;
+using Turnstile.KubeServer.Webhooks;
 using Turnstile.Server;
 using Turnstile.State;
 
@@ -54,7 +55,9 @@ public sealed class KubeFront : IAsyncDisposable
         FrontDelegate chain = r => r.Info.Attributes.IsResourceRequest ? resources.HandleAsync(r) : nonResource.HandleAsync(r);
         chain = new AuthorizationFilter().Wrap(chain);
         chain = new ImpersonationFilter().Wrap(chain);
-        chain = new AuthenticationFilter(verifier, new StsCallerIdentity(options.AwsEndpoint)).Wrap(chain);
+        var authentication = new AuthenticationFilter(verifier, new StsCallerIdentity(options.AwsEndpoint));
+        chain = authentication.Wrap(chain);
+        chain = new WebhookFilter(authentication).Wrap(chain);
         chain = new ClusterFilter(options.Eks, Access, new ClusterCatalogs()).Wrap(chain);
         _chain = chain;
     }

@@ -19,6 +19,7 @@ var root = new RootCommand("Turnstile: Amazon EKS access (IAM, aws-auth, access 
     ServeCommand.Create(),
     ResetCommand.Create(),
     EnvCommand.Create(),
+    WebhookConfigCommand.Create(),
 };
 
 return CommandLineRunner.Run(root, args);

@@ -40,7 +40,8 @@ public sealed class AuthenticationFilter(EksTokenVerifier verifier, StsCallerIde
         await next(request).ConfigureAwait(false);
     };
 
-    private async Task<Core.Mapping.MappingResult?> AuthenticateAsync(FrontRequest request, string token, CancellationToken cancellationToken)
+    /// <summary>The token's mapping (null when the token or STS refuses it); also the TokenReview webhook's answer.</summary>
+    internal async Task<Core.Mapping.MappingResult?> AuthenticateAsync(FrontRequest request, string token, CancellationToken cancellationToken)
     {
         // Only the emulator's STS can vouch for a caller here: a token naming a real AWS host is refused.
         if (!verifier.TryValidate(token, out var presigned, out _) || !presigned.IsLocalEndpoint) return null;
