@@ -64,7 +64,7 @@ public sealed class EmulatorRuntime : IAsyncDisposable
             // and tells EKS which principals exist (directory).
             var iam = new IamService(state);
             await iam.BootstrapAsync(cancellationToken).ConfigureAwait(false);
-            var eks = new EksService(state, iam, options.RealisticLatency ? EksTimings.Realistic : null, seeder);
+            var eks = new EksService(state, iam, options.RealisticLatency ? EksTimings.Realistic : null, seeder ?? new ClusterContentSeeder());
             return new EmulatorRuntime(store, ownsStore, cache, state, iam, new StsService(iam), eks);
         }
         catch

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Turnstile.Core.Kube;
 using Turnstile.Kube.Handlers;
 using Turnstile.Kube.Registry;
+using Turnstile.Kube.Seeding;
 using Turnstile.Kube.Storage;
 using Turnstile.State;
 
@@ -28,7 +29,8 @@ internal sealed class KubeFixture : IAsyncDisposable
 
     private int _uid;
 
-    private KubeFixture(InMemoryStore store, StateCache cache, FixedClock clock, WatchSettings watch, Random random)
+    private KubeFixture(InMemoryStore store, StateCache cache, FixedClock clock, WatchSettings watch, Random random,
+        IReadOnlyList<IKubeAdmission>? admission = null)
     {
         Store = store;
         Cache = cache;
@@ -39,7 +41,7 @@ internal sealed class KubeFixture : IAsyncDisposable
             Time = clock,
             NewUid = () => $"00000000-0000-4000-8000-{Interlocked.Increment(ref _uid):D12}",
             Random = random,
-        });
+        }, admission);
         Handlers = new KubeApiHandlers(Registry, new MergePatcher(), watch: watch);
     }
 
@@ -61,11 +63,24 @@ internal sealed class KubeFixture : IAsyncDisposable
         return fixture;
     }
 
+    /// <summary>A cluster as EKS creates it: the store holds <see cref="ClusterContent"/> before the registry starts.</summary>
+    /// <param name="admission">Admission plugins built over the cache (the registry's state) once it runs.</param>
+    public static async Task<KubeFixture> StartSeededAsync(Func<StateCache, IReadOnlyList<IKubeAdmission>>? admission = null)
+    {
+        var store = new InMemoryStore();
+        var uid = 0;
+        var content = ClusterContent.Build(new ClusterContentRequest(Cluster, "1.32", Start.AddHours(-1), () => $"11111111-0000-4000-8000-{++uid:D12}"));
+        await store.TxnAsync(new TxnRequest([], content.Select(o => (Operation)new Put(o.Key, o.Value)).ToList()));
+        var cache = await StateCache.StartAsync(store);
+        return new KubeFixture(store, cache, new FixedClock(Start), new WatchSettings(), new Random(7), admission?.Invoke(cache));
+    }
+
     public static ApiResource Api(string resource, string group = "") =>
         ApiResourceCatalog.Eks.FindPreferred(group, resource) ?? throw new ArgumentException(resource);
 
     public Task<KubeResponse> SendAsync(string verb, string resource, string ns = "", string name = "", string body = "", string query = "",
-        string? contentType = null, string? accept = null, string subresource = "", string group = "", CancellationToken cancellationToken = default) =>
+        string? contentType = null, string? accept = null, string subresource = "", string group = "", CancellationToken cancellationToken = default,
+        Turnstile.Core.Authn.KubeUser? user = null) =>
         Handlers.HandleAsync(new KubeRequest
         {
             Cluster = Cluster,
@@ -79,6 +94,7 @@ internal sealed class KubeFixture : IAsyncDisposable
             ContentType = contentType,
             Accept = accept,
             UserAgent = "kubectl/v1.32.0 (linux/amd64) kubernetes/abc",
+            User = user,
         }, cancellationToken);
 
     public async Task<JsonObject> CreateAsync(string resource, string ns, string body, string group = "")

@@ -12,7 +12,7 @@ public static class RbacValidation
     public static IReadOnlyList<FieldError> ValidateRole(Role role)
     {
         var errors = ValidateMetadata(role.Metadata, namespaced: true);
-        for (var i = 0; i < role.Rules.Count; i++) errors.AddRange(ValidatePolicyRule(role.Rules[i], namespaced: true, $"rules[{i}]"));
+        errors.AddRange(RuleErrors(role.Rules, namespaced: true));
         return errors;
     }
 
@@ -21,20 +21,49 @@ public static class RbacValidation
     public static IReadOnlyList<FieldError> ValidateRoleBinding(RoleBinding binding)
     {
         var errors = ValidateMetadata(binding.Metadata, namespaced: true);
-        errors.AddRange(ValidateRoleRef(binding.RoleRef, ["Role", "ClusterRole"]));
-        for (var i = 0; i < binding.Subjects.Count; i++)
-            errors.AddRange(ValidateSubject(binding.Subjects[i], namespacedBinding: true, $"subjects[{i}]"));
+        errors.AddRange(BindingErrors(binding.RoleRef, binding.Subjects, namespaced: true));
         return errors;
     }
 
     public static IReadOnlyList<FieldError> ValidateClusterRoleBinding(ClusterRoleBinding binding)
     {
         var errors = ValidateMetadata(binding.Metadata, namespaced: false);
-        errors.AddRange(ValidateRoleRef(binding.RoleRef, ["ClusterRole"]));
-        for (var i = 0; i < binding.Subjects.Count; i++)
-            errors.AddRange(ValidateSubject(binding.Subjects[i], namespacedBinding: false, $"subjects[{i}]"));
+        errors.AddRange(BindingErrors(binding.RoleRef, binding.Subjects, namespaced: false));
         return errors;
     }
+
+    /// <summary>
+    /// The checks of an RBAC object beyond its ObjectMeta (which an API server's generic registry makes itself): rules
+    /// and aggregationRule, or roleRef and subjects; on update (<paramref name="old"/> set) also roleRef immutability and
+    /// the leniency for aggregation selector values that were already invalid.
+    /// </summary>
+    public static IReadOnlyList<FieldError> ValidateContent(object rbacObject, object? old = null) => rbacObject switch
+    {
+        Role r => RuleErrors(r.Rules, namespaced: true).ToList(),
+        ClusterRole r => ClusterRoleContentErrors(r, old is ClusterRole o && HasInvalidSelectorValues(o)),
+        RoleBinding b => BindingErrors(b.RoleRef, b.Subjects, namespaced: true)
+            .Concat(old is RoleBinding o && o.RoleRef != b.RoleRef ? [RoleRefChanged(b.RoleRef)] : []).ToList(),
+        ClusterRoleBinding b => BindingErrors(b.RoleRef, b.Subjects, namespaced: false)
+            .Concat(old is ClusterRoleBinding o && o.RoleRef != b.RoleRef ? [RoleRefChanged(b.RoleRef)] : []).ToList(),
+        _ => throw new ArgumentException($"not an RBAC object: {rbacObject.GetType().Name}", nameof(rbacObject)),
+    };
+
+    private static IEnumerable<FieldError> RuleErrors(IReadOnlyList<PolicyRule> rules, bool namespaced)
+    {
+        for (var i = 0; i < rules.Count; i++)
+            foreach (var error in ValidatePolicyRule(rules[i], namespaced, $"rules[{i}]")) yield return error;
+    }
+
+    private static IEnumerable<FieldError> BindingErrors(RoleRef roleRef, IReadOnlyList<Subject> subjects, bool namespaced)
+    {
+        foreach (var error in ValidateRoleRef(roleRef, namespaced ? ["Role", "ClusterRole"] : ["ClusterRole"])) yield return error;
+        for (var i = 0; i < subjects.Count; i++)
+            foreach (var error in ValidateSubject(subjects[i], namespaced, $"subjects[{i}]")) yield return error;
+    }
+
+    private static bool HasInvalidSelectorValues(ClusterRole role) =>
+        role.AggregationRule?.ClusterRoleSelectors.SelectMany(s => s.MatchExpressions).SelectMany(e => e.Values)
+            .Any(v => NameValidation.LabelValue(v).Count > 0) ?? false;
 
     /// <summary>Validates any of the four RBAC kinds.</summary>
     public static IReadOnlyList<FieldError> Validate(object rbacObject) => rbacObject switch
@@ -59,10 +88,7 @@ public static class RbacValidation
     /// </summary>
     public static IReadOnlyList<FieldError> ValidateUpdate(ClusterRole oldRole, ClusterRole newRole)
     {
-        var allowInvalid = oldRole.AggregationRule?.ClusterRoleSelectors
-            .SelectMany(s => s.MatchExpressions).SelectMany(e => e.Values)
-            .Any(v => NameValidation.LabelValue(v).Count > 0) ?? false;
-        var errors = ValidateClusterRole(newRole, allowInvalid).ToList();
+        var errors = ValidateClusterRole(newRole, HasInvalidSelectorValues(oldRole)).ToList();
         errors.AddRange(ValidateMetadataUpdate(oldRole.Metadata, newRole.Metadata));
         return errors;
     }
@@ -111,7 +137,13 @@ public static class RbacValidation
     private static IReadOnlyList<FieldError> ValidateClusterRole(ClusterRole role, bool allowInvalidSelectorValues)
     {
         var errors = ValidateMetadata(role.Metadata, namespaced: false);
-        for (var i = 0; i < role.Rules.Count; i++) errors.AddRange(ValidatePolicyRule(role.Rules[i], namespaced: false, $"rules[{i}]"));
+        errors.AddRange(ClusterRoleContentErrors(role, allowInvalidSelectorValues));
+        return errors;
+    }
+
+    private static List<FieldError> ClusterRoleContentErrors(ClusterRole role, bool allowInvalidSelectorValues)
+    {
+        var errors = RuleErrors(role.Rules, namespaced: false).ToList();
         if (role.AggregationRule is { } aggregation)
         {
             const string path = "aggregationRule.clusterRoleSelectors";

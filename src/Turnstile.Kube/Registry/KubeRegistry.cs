@@ -232,7 +232,7 @@ public sealed class KubeRegistry : IAsyncDisposable
                         return existing;
                     }
                     return obj;
-                }, request.DryRun, cancellationToken, () => created && lastContext is { } c ? Extras(c) : null).ConfigureAwait(false);
+                }, request.DryRun, cancellationToken, () => lastContext is { } c ? Extras(c) : null).ConfigureAwait(false);
                 if (deleteInstead is not null)
                 {
                     await DeleteFromStorageAsync(request, key, preconditions, request.DryRun, cancellationToken).ConfigureAwait(false);

@@ -16,7 +16,8 @@ public static class StrategyCatalog
     private static readonly KindStrategy Event = new EventStrategy();
     private static readonly KindStrategy ReturnDeleted = new ReturnDeletedStrategy();
     private static readonly KindStrategy CreateOnUpdate = new CreateOnUpdateStrategy();
-    private static readonly KindStrategy Rbac = new CreateOnUpdateStrategy(NameRules.PathSegment);
+    private static readonly KindStrategy Rbac = new RbacStrategy();
+    private static readonly KindStrategy ClusterRole = new ClusterRoleStrategy();
     private static readonly KindStrategy Workload = new GenerationStrategy();
     private static readonly KindStrategy Deployment = new GenerationStrategy(annotationsCount: true);
     private static readonly KindStrategy StatefulSet = new GenerationStrategy(NameRules.Dns1123Label);
@@ -49,6 +50,7 @@ public static class StrategyCatalog
             ("", "serviceaccounts" or "persistentvolumes" or "persistentvolumeclaims") => ReturnDeleted,
             ("", "endpoints" or "limitranges") => CreateOnUpdate,
             ("coordination.k8s.io", "leases") or ("discovery.k8s.io", "endpointslices") or ("events.k8s.io", "events") => CreateOnUpdate,
+            ("rbac.authorization.k8s.io", "clusterroles") => ClusterRole,
             ("rbac.authorization.k8s.io", _) => Rbac,
             ("apps", "deployments") => Deployment,
             ("apps", "statefulsets") => StatefulSet,

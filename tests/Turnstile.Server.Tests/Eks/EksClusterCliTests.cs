@@ -162,6 +162,9 @@ public class EksClusterCliTests(EksCliFixture aws) : IClassFixture<EksCliFixture
         var clusterArn = ClusterArn("tagged");
         await aws.Ok("eks", "create-cluster", "--name", "tagged", "--role-arn", ClusterRole, "--resources-vpc-config", "subnetIds=subnet-1,subnet-2",
             "--access-config", "authenticationMode=API", "--tags", "team=blue");
+        // turnstile serve seeds the new cluster's Kubernetes content in the same commit.
+        Assert.NotNull(aws.Runtime.Cache.Current.Get("/kube/tagged/core/namespaces/kube-system"));
+        Assert.NotNull(aws.Runtime.Cache.Current.Get("/kube/tagged/rbac.authorization.k8s.io/clusterrolebindings/cluster-admin"));
         Assert.Equal("""{"team":"blue"}""", Compact((await aws.Ok("eks", "list-tags-for-resource", "--resource-arn", clusterArn)).GetProperty("tags")));
         await aws.Ok("eks", "tag-resource", "--resource-arn", clusterArn, "--tags", "env=dev,cost=42");
         await aws.Ok("eks", "untag-resource", "--resource-arn", clusterArn, "--tag-keys", "team");

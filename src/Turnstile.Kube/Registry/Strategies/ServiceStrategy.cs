@@ -64,18 +64,18 @@ public sealed class ServiceStrategy : KindStrategy
             var range = ServiceCidr.Parse(context.Options.ServiceCidr);
             if (requested.Length == 0)
             {
-                var ip = range.AllocateFree(context.Options.Random, candidate => context.View.Get(IpKey(context.Cluster, candidate)) is null);
+                var ip = range.AllocateFree(context.Options.Random, candidate => context.View.Get(ClusterIpKey(context.Cluster, candidate)) is null);
                 if (ip is null) errors.Add(FieldError.InternalError("spec.clusterIPs", "failed to allocate a serviceIP: range is full"));
-                else Claim(context, IpKey(context.Cluster, ip), spec, ip);
+                else Claim(context, ClusterIpKey(context.Cluster, ip), spec, ip);
             }
             else if (IPAddress.TryParse(requested, out var address))
             {
                 var failure = !range.Contains(address)
                     ? $"the provided IP ({requested}) is not in the valid range. The range of valid IPs is {context.Options.ServiceCidr}"
-                    : context.View.Get(IpKey(context.Cluster, requested)) is not null ? "provided IP is already allocated" : null;
+                    : context.View.Get(ClusterIpKey(context.Cluster, requested)) is not null ? "provided IP is already allocated" : null;
                 if (failure is not null)
                     errors.Add(FieldError.Invalid("spec.clusterIPs", new[] { requested }, $"failed to allocate IP {requested}: {failure}"));
-                else Claim(context, IpKey(context.Cluster, requested), spec, requested);
+                else Claim(context, ClusterIpKey(context.Cluster, requested), spec, requested);
             }
         }
         else
@@ -173,7 +173,7 @@ public sealed class ServiceStrategy : KindStrategy
     {
         var spec = obj["spec"] as JsonObject;
         foreach (var ip in KubeObject.StringList(spec?["clusterIPs"]))
-            if (ip != "None") context.Operations.Add(new Delete(IpKey(context.Cluster, ip)));
+            if (ip != "None") context.Operations.Add(new Delete(ClusterIpKey(context.Cluster, ip)));
         if (spec?["ports"] is JsonArray ports)
             foreach (var port in ports.OfType<JsonObject>())
                 if (KubeObject.Int(port, "nodePort") is { } np and > 0) context.Operations.Add(new Delete(PortKey(context.Cluster, np)));
@@ -192,7 +192,8 @@ public sealed class ServiceStrategy : KindStrategy
         context.Operations.Add(new Put(key, "{}"u8.ToArray()));
     }
 
-    private static string IpKey(string cluster, string ip) => StateKey.Join("kube", cluster, "_allocations", "clusterips", ip);
+    /// <summary>The allocation key that claims a cluster IP of one cluster (written with the service that holds it).</summary>
+    public static string ClusterIpKey(string cluster, string ip) => StateKey.Join("kube", cluster, "_allocations", "clusterips", ip);
 
     private static string PortKey(string cluster, long port) =>
         StateKey.Join("kube", cluster, "_allocations", "nodeports", port.ToString(CultureInfo.InvariantCulture));
