@@ -8,9 +8,7 @@ public sealed class ApiTests(FrontFixture front) : IClassFixture<FrontFixture>
     private async Task<(string Base, string Token)> ClusterAsync(string name)
     {
         await front.CreateClusterAsync(name);
-        var token = front.Token(name);
-        (await front.KubeAsync("POST", $"/clusters/{name}/api/v1/namespaces", token, """{"metadata":{"name":"default"}}""")).Expect(201);
-        return ($"/clusters/{name}", token);
+        return ($"/clusters/{name}", front.Token(name));
     }
 
     [Fact]

@@ -15,9 +15,12 @@ public sealed class KubectlEndToEndTests(FrontFixture front) : IClassFixture<Fro
         var kubeconfig = (await cli.AwsAsync("eks", "update-kubeconfig", "--name", "e2e")).Ok();
         Assert.StartsWith($"Added new context arn:aws:eks:{FrontFixture.Region}:{FrontFixture.Account}:cluster/e2e to ", kubeconfig.Stdout);
 
-        // The creator is a cluster admin (its access entry); a new cluster has no namespaces until seeded, so make one.
-        Assert.Equal("namespace/default created\n", (await cli.KubectlAsync("create", "namespace", "default")).Ok().Stdout);
-        Assert.Matches(@"^NAME\s+STATUS\s+AGE\ndefault\s+Active\s+\d+s\n$", (await cli.KubectlAsync("get", "ns")).Ok().Stdout);
+        // The creator is a cluster admin (its access entry). kubectl create sends protobuf.
+        Assert.Equal("namespace/team created\n", (await cli.KubectlAsync("create", "namespace", "team")).Ok().Stdout);
+        var namespaces = (await cli.KubectlAsync("get", "ns")).Ok().Stdout;
+        Assert.Matches(@"^NAME\s+STATUS\s+AGE\n", namespaces);
+        Assert.Matches(@"(?m)^default\s+Active\s+\d+s$", namespaces);
+        Assert.Matches(@"(?m)^team\s+Active\s+\d+s$", namespaces);
         var pods = (await cli.KubectlAsync("get", "pods")).Ok();
         Assert.Equal("No resources found in default namespace.\n", pods.Stderr);
 

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
-using System.Text;
 using Turnstile.Aws.Eks;
 using Turnstile.Core.Clusters;
-using Turnstile.Core.Kube;
 using Turnstile.Core.Rbac;
 using Turnstile.Core.Rbac.Bootstrap;
 using Turnstile.Kube.Access;
@@ -17,8 +15,6 @@ namespace Turnstile.KubeServer.Access;
 /// </summary>
 public sealed class ClusterAccess(EksService eks) : IClusterAccess
 {
-    private const string RbacGroup = "rbac.authorization.k8s.io";
-
     private sealed record Built(long ViewRevision, StateFingerprint Inputs, AccessEngine Engine);
 
     private readonly ConcurrentDictionary<string, Built> _engines = new(StringComparer.Ordinal);
@@ -55,30 +51,11 @@ public sealed class ClusterAccess(EksService eks) : IClusterAccess
         StateFingerprint.Of(view, [EksKeys.Cluster(cluster), StateKey.KubeObject(cluster, "", "configmaps", "kube-system", "aws-auth")],
             [EksKeys.AccessEntries(cluster), RbacPrefix(cluster), StateKey.KubeResource(cluster, "", "nodes")]);
 
-    private static string RbacPrefix(string cluster) => StateKey.Kube(cluster) + RbacGroup + "/";
+    private static string RbacPrefix(string cluster) => StateKey.Kube(cluster) + RbacGroup.Name + "/";
 
-    /// <summary>The cluster's stored Roles, ClusterRoles and bindings; the bootstrap policy when none is stored yet.</summary>
-    private static RbacPolicy RbacOf(IStateView view, string cluster)
-    {
-        var documents = new List<KubeDocument>();
-        var stored = 0;
-        foreach (var kv in view.List(RbacPrefix(cluster)))
-        {
-            stored++;
-            try
-            {
-                documents.AddRange(KubeObjectDecoder.DecodeDocuments(Encoding.UTF8.GetString(kv.Value)));
-            }
-            catch (KubeDecodeException)
-            {
-                // An object the typed RBAC model cannot read grants nothing (kube's informer would not hold it either).
-            }
-        }
-        if (stored == 0)
-            return new RbacPolicy(BootstrapPolicy.ClusterRoles, BootstrapPolicy.ClusterRoleBindings, BootstrapPolicy.Roles, BootstrapPolicy.RoleBindings);
-        return new RbacPolicy(documents.Select(d => d.As<ClusterRole>()).OfType<ClusterRole>(),
-            documents.Select(d => d.As<ClusterRoleBinding>()).OfType<ClusterRoleBinding>(),
-            documents.Select(d => d.As<Role>()).OfType<Role>(),
-            documents.Select(d => d.As<RoleBinding>()).OfType<RoleBinding>());
-    }
+    /// <summary>The cluster's stored Roles, ClusterRoles and bindings; the bootstrap policy when none is stored (a cluster not seeded).</summary>
+    private static RbacPolicy RbacOf(IStateView view, string cluster) =>
+        view.List(RbacPrefix(cluster)).Any()
+            ? StoredRbac.Read(view, cluster)
+            : new RbacPolicy(BootstrapPolicy.ClusterRoles, BootstrapPolicy.ClusterRoleBindings, BootstrapPolicy.Roles, BootstrapPolicy.RoleBindings);
 }

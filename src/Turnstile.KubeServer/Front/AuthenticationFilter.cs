@@ -21,7 +21,7 @@ public sealed class AuthenticationFilter(EksTokenVerifier verifier, StsCallerIde
     {
         var http = request.Http;
         var authorization = http.Request.Headers.Authorization;
-        var header = authorization.Count == 1 ? authorization[0] ?? "" : "";
+        var header = authorization.Count > 0 ? authorization[0] ?? "" : "";
         if (!header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
         {
             request.User = Anonymous;

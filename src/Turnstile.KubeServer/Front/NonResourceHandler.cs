@@ -22,8 +22,7 @@ public sealed class NonResourceHandler(ServerVersion version)
         var path = request.Path.Length > 1 ? request.Path.TrimEnd('/') : request.Path;
         if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
         {
-            await StatusWriter.WriteAsync(http, path is "/version" or "/api" or "/apis" || path.StartsWith("/api", StringComparison.Ordinal)
-                ? StatusWriter.MethodNotAllowed() : KubeStatus.NotFoundPath()).ConfigureAwait(false);
+            await StatusWriter.WriteAsync(http, StatusWriter.MethodNotAllowed()).ConfigureAwait(false);
             return;
         }
         var apis = request.Apis;
