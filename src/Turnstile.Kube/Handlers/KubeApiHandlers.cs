@@ -51,13 +51,18 @@ public sealed partial class KubeApiHandlers
         {
             if (AccessReviews.IsReview(request.Resource)) return await ReviewAsync(request, cancellationToken).ConfigureAwait(false);
             var resource = _registry.Resource(request.Resource);
-            if (!Allowed(request, resource)) return _responses.Status(MethodNotAllowed(), request.Accept);
             var scope = new RegistryRequest(request.Cluster, resource, resource.Namespaced ? request.Namespace : "", request.Name, request.Subresource)
             {
                 User = request.User,
                 AccessPolicies = request.AccessPolicies,
                 AuthorizeCreate = request.AuthorizeCreate,
             };
+            if (resource.Group.Length == 0 && resource.Resource == "pods" && PodConnection.Subresources.Contains(request.Subresource))
+            {
+                if (!PodConnection.AllowsVerb(request.Subresource, request.Verb)) return _responses.Status(MethodNotAllowed(), request.Accept);
+                return _responses.Status(await PodConnection.ConnectAsync(_registry, scope, request.Query, cancellationToken).ConfigureAwait(false), request.Accept);
+            }
+            if (!Allowed(request, resource)) return _responses.Status(MethodNotAllowed(), request.Accept);
             return request.Verb switch
             {
                 "get" => await GetAsync(request, scope, cancellationToken).ConfigureAwait(false),
