@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Turnstile.Core.Kube;
 using Turnstile.Kube.Handlers;
 using Turnstile.Kube.Registry;
+using Turnstile.Kube.Reviews;
 using Turnstile.Kube.Seeding;
 using Turnstile.Kube.Storage;
 using Turnstile.State;
@@ -30,7 +31,7 @@ internal sealed class KubeFixture : IAsyncDisposable
     private int _uid;
 
     private KubeFixture(InMemoryStore store, StateCache cache, FixedClock clock, WatchSettings watch, Random random,
-        IReadOnlyList<IKubeAdmission>? admission = null)
+        IReadOnlyList<IKubeAdmission>? admission = null, Func<RegistryOptions, AccessReviews>? reviews = null)
     {
         Store = store;
         Cache = cache;
@@ -42,7 +43,7 @@ internal sealed class KubeFixture : IAsyncDisposable
             NewUid = () => $"00000000-0000-4000-8000-{Interlocked.Increment(ref _uid):D12}",
             Random = random,
         }, admission);
-        Handlers = new KubeApiHandlers(Registry, new MergePatcher(), watch: watch);
+        Handlers = new KubeApiHandlers(Registry, new MergePatcher(), watch: watch, reviews: reviews?.Invoke(Registry.Options));
     }
 
     public InMemoryStore Store { get; }
@@ -63,16 +64,21 @@ internal sealed class KubeFixture : IAsyncDisposable
         return fixture;
     }
 
-    /// <summary>A cluster as EKS creates it: the store holds <see cref="ClusterContent"/> before the registry starts.</summary>
-    /// <param name="admission">Admission plugins built over the cache (the registry's state) once it runs.</param>
-    public static async Task<KubeFixture> StartSeededAsync(Func<StateCache, IReadOnlyList<IKubeAdmission>>? admission = null)
+    /// <summary>
+    /// A cluster as EKS creates it: the store holds <see cref="ClusterContent"/> before the registry starts; RBAC
+    /// escalation admission and the review APIs decide through <see cref="StoredStateAccess"/> over
+    /// <paramref name="model"/> (its RBAC read from the store).
+    /// </summary>
+    public static async Task<KubeFixture> StartSeededAsync(Turnstile.Core.Clusters.ClusterAccessModel? model = null, ITokenAuthenticator? tokens = null)
     {
         var store = new InMemoryStore();
         var uid = 0;
         var content = ClusterContent.Build(new ClusterContentRequest(Cluster, "1.32", Start.AddHours(-1), () => $"11111111-0000-4000-8000-{++uid:D12}"));
         await store.TxnAsync(new TxnRequest([], content.Select(o => (Operation)new Put(o.Key, o.Value)).ToList()));
         var cache = await StateCache.StartAsync(store);
-        return new KubeFixture(store, cache, new FixedClock(Start), new WatchSettings(), new Random(7), admission?.Invoke(cache));
+        var access = new StoredStateAccess(cache, model);
+        return new KubeFixture(store, cache, new FixedClock(Start), new WatchSettings(), new Random(7), [new RbacEscalationAdmission(access)],
+            options => new AccessReviews(access, tokens, options));
     }
 
     public static ApiResource Api(string resource, string group = "") =>

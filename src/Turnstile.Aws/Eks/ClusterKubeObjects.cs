@@ -51,8 +51,8 @@ internal static class ClusterKubeObjects
         {
             configMap = new JsonObject
             {
-                ["apiVersion"] = "v1",
                 ["kind"] = "ConfigMap",
+                ["apiVersion"] = "v1",
                 ["metadata"] = new JsonObject
                 {
                     ["name"] = AwsAuthName,

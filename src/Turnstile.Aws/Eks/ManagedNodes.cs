@@ -101,8 +101,8 @@ internal static class ManagedNodes
         var kubelet = KubeletVersion(group.Version);
         return new JsonObject
         {
-            ["apiVersion"] = "v1",
             ["kind"] = "Node",
+            ["apiVersion"] = "v1",
             ["metadata"] = new JsonObject
             {
                 ["name"] = name,

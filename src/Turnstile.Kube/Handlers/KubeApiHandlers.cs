@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Turnstile.Core.Kube;
 using Turnstile.Kube.Registry;
+using Turnstile.Kube.Reviews;
 using Turnstile.Kube.Storage;
 
 namespace Turnstile.Kube.Handlers;
@@ -28,10 +29,13 @@ public sealed partial class KubeApiHandlers
     private readonly IFieldValidator _fields;
     private readonly Responses _responses;
     private readonly WatchSettings _watch;
+    private readonly AccessReviews? _reviews;
 
+    /// <param name="reviews">The review APIs; without them their resources answer 404 (nothing would decide them).</param>
     public KubeApiHandlers(KubeRegistry registry, IPatcher? patcher = null, ITableConvertor? tables = null, IFieldValidator? fields = null,
-        WatchSettings? watch = null)
+        WatchSettings? watch = null, AccessReviews? reviews = null)
     {
+        _reviews = reviews;
         _registry = registry;
         _patcher = patcher;
         _fields = fields ?? AcceptAllFields.Instance;
@@ -45,14 +49,20 @@ public sealed partial class KubeApiHandlers
     {
         try
         {
+            if (AccessReviews.IsReview(request.Resource)) return await ReviewAsync(request, cancellationToken).ConfigureAwait(false);
             var resource = _registry.Resource(request.Resource);
-            if (!Allowed(request, resource)) return _responses.Status(MethodNotAllowed(), request.Accept);
             var scope = new RegistryRequest(request.Cluster, resource, resource.Namespaced ? request.Namespace : "", request.Name, request.Subresource)
             {
                 User = request.User,
                 AccessPolicies = request.AccessPolicies,
                 AuthorizeCreate = request.AuthorizeCreate,
             };
+            if (resource.Group.Length == 0 && resource.Resource == "pods" && PodConnection.Subresources.Contains(request.Subresource))
+            {
+                if (!PodConnection.AllowsVerb(request.Subresource, request.Verb)) return _responses.Status(MethodNotAllowed(), request.Accept);
+                return _responses.Status(await PodConnection.ConnectAsync(_registry, scope, request.Query, cancellationToken).ConfigureAwait(false), request.Accept);
+            }
+            if (!Allowed(request, resource)) return _responses.Status(MethodNotAllowed(), request.Accept);
             return request.Verb switch
             {
                 "get" => await GetAsync(request, scope, cancellationToken).ConfigureAwait(false),
@@ -75,6 +85,15 @@ public sealed partial class KubeApiHandlers
             return _responses.Status(new KubeStatus(500, KubeStatus.ReasonInternalError, "Internal error occurred: " + e.Message,
                 new StatusDetails { Causes = [new StatusCause("", e.Message, "")] }), request.Accept);
         }
+    }
+
+    // Reviews are created and answered, never stored.
+    private async Task<KubeResponse> ReviewAsync(KubeRequest request, CancellationToken cancellationToken)
+    {
+        if (_reviews is null)
+            return _responses.Status(new KubeStatus(404, KubeStatus.ReasonNotFound, "the server could not find the requested resource", new StatusDetails()), request.Accept);
+        if (request.Verb != "create" || request.Subresource.Length > 0) return _responses.Status(MethodNotAllowed(), request.Accept);
+        return await _reviews.CreateAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
     // The verbs the resource (or subresource) serves; anything else is the router's 405.

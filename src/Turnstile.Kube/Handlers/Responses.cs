@@ -69,6 +69,9 @@ internal sealed class Responses(ITableConvertor tables)
         return Respond(code, output, KubeJson.Serialize(body), warnings, newline: true);
     }
 
+    /// <summary>An object that is not stored (a review), written in the negotiated format.</summary>
+    public static KubeResponse Document(int code, OutputType output, JsonNode body) => Respond(code, output, KubeJson.Serialize(body), [], newline: true);
+
     /// <summary>A raw JSON body (a Status), written in the negotiated format.</summary>
     public static KubeResponse Raw(int code, OutputType output, byte[] json, IReadOnlyList<string> warnings) => Respond(code, output, json, warnings);
 

@@ -210,7 +210,9 @@ public sealed class WriteTests
     {
         await using var k = await KubeFixture.StartAsync();
         var created = await k.CreateAsync("pods", "default", Pod);
-        Assert.Equal("""{"phase":"Pending","qosClass":"BestEffort"}""", created["status"]!.ToJsonString());
+        // No node in this cluster: the scheduler's condition says so (scheduling is tested in PodTests).
+        Assert.Equal("""{"phase":"Pending","conditions":[{"type":"PodScheduled","status":"False","lastProbeTime":null,"lastTransitionTime":"2026-12-02T13:00:00Z","reason":"Unschedulable","message":"no nodes available to schedule pods"}],"qosClass":"BestEffort"}""",
+            created["status"]!.ToJsonString());
         var spec = await k.SendAsync("update", "pods", "default", "web",
             """{"metadata":{"name":"web"},"spec":{"containers":[{"name":"c","image":"nginx","command":["sh"]}]}}""");
         Assert.StartsWith("Pod \"web\" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`", spec.AssertCode(422).Message());

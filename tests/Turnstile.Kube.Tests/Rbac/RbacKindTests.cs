@@ -1,5 +1,4 @@
 using Turnstile.Core.Authn;
-using Turnstile.Kube.Registry;
 
 namespace Turnstile.Kube.Tests.Rbac;
 
@@ -7,8 +6,7 @@ public sealed class RbacKindTests
 {
     private const string Rbac = "rbac.authorization.k8s.io";
 
-    private static Task<KubeFixture> StartAsync() =>
-        KubeFixture.StartSeededAsync(cache => [new RbacEscalationAdmission(new StoredStateAccess(cache))]);
+    private static Task<KubeFixture> StartAsync() => KubeFixture.StartSeededAsync();
 
     [Fact]
     public async Task Invalid_rules_and_bindings_answer_kubes_422()

@@ -5,7 +5,7 @@ using Turnstile.Kube.Storage;
 namespace Turnstile.Kube.Registry.Strategies;
 
 /// <summary>
-/// Pods: phase Pending and a QoS class on create, the selectable fields of kube's <c>ToSelectableFields</c>, a spec
+/// Pods: phase Pending and a QoS class on create, then scheduled and reported Running by <see cref="PodScheduler"/>, the selectable fields of kube's <c>ToSelectableFields</c>, a spec
 /// that only allows image, activeDeadlineSeconds, tolerations and terminationGracePeriodSeconds to change, and
 /// deletes answered with the pod. Deletion is immediate (no kubelet would confirm a graceful one) unless the pod has
 /// finalizers.
@@ -31,8 +31,11 @@ public sealed class PodStrategy : KindStrategy
         .With("status.podIP", o => (o["status"] as JsonObject)?["podIPs"] is JsonArray { Count: > 0 } ips && ips[0] is JsonObject first
             ? KubeObject.String(first, "ip") : "");
 
-    public override void PrepareForCreate(StrategyContext context, KubeObject obj) =>
+    public override void PrepareForCreate(StrategyContext context, KubeObject obj)
+    {
         obj["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = QosClass(obj["spec"] as JsonObject) };
+        PodScheduler.Schedule(context, obj);
+    }
 
     public override IEnumerable<FieldError> Validate(StrategyContext context, KubeObject obj)
     {
