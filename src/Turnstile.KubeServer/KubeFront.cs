@@ -4,6 +4,7 @@ using Turnstile.Core.Authn.Token;
 using Turnstile.Core.Kube;
 using Turnstile.Kube.Handlers;
 using Turnstile.Kube.Registry;
+using Turnstile.Kube.Reviews;
 using Turnstile.Kube.Storage;
 using Turnstile.KubeServer.Access;
 using Turnstile.KubeServer.Authentication;
@@ -47,15 +48,17 @@ public sealed class KubeFront : IAsyncDisposable
     public KubeFront(KubeFrontOptions options)
     {
         Access = new ClusterAccess(options.Eks);
-        _registry = new KubeRegistry(new KubeStorage(options.Cache, options.Clock), new RegistryOptions { Time = options.Clock });
+        var registryOptions = new RegistryOptions { Time = options.Clock };
+        _registry = new KubeRegistry(new KubeStorage(options.Cache, options.Clock), registryOptions, [new RbacEscalationAdmission(Access)]);
         var verifier = new EksTokenVerifier(new EksTokenVerifierOptions { LocalStsEndpoints = options.StsEndpoints }, options.Clock);
+        var authentication = new AuthenticationFilter(verifier, new StsCallerIdentity(options.AwsEndpoint));
+        var reviews = new AccessReviews(Access, new FrontTokenAuthenticator(authentication, Access), registryOptions);
         var nonResource = new NonResourceHandler(new ServerVersion());
-        var resources = new ResourceHandler(_registry, options.Watch, options.Clock);
+        var resources = new ResourceHandler(_registry, reviews, options.Watch, options.Clock);
 
         FrontDelegate chain = r => r.Info.Attributes.IsResourceRequest ? resources.HandleAsync(r) : nonResource.HandleAsync(r);
         chain = new AuthorizationFilter().Wrap(chain);
         chain = new ImpersonationFilter().Wrap(chain);
-        var authentication = new AuthenticationFilter(verifier, new StsCallerIdentity(options.AwsEndpoint));
         chain = authentication.Wrap(chain);
         chain = new WebhookFilter(authentication).Wrap(chain);
         chain = new ClusterFilter(options.Eks, Access, new ClusterCatalogs()).Wrap(chain);

@@ -41,11 +41,30 @@ public sealed class AuthenticationFilter(EksTokenVerifier verifier, StsCallerIde
     };
 
     /// <summary>The token's mapping (null when the token or STS refuses it); also the TokenReview webhook's answer.</summary>
-    internal async Task<Core.Mapping.MappingResult?> AuthenticateAsync(FrontRequest request, string token, CancellationToken cancellationToken)
+    internal Task<Core.Mapping.MappingResult?> AuthenticateAsync(FrontRequest request, string token, CancellationToken cancellationToken) =>
+        AuthenticateAsync(request.Cluster, request.Engine, token, cancellationToken);
+
+    /// <summary>The same for a cluster's engine (the TokenReview API).</summary>
+    internal async Task<Core.Mapping.MappingResult?> AuthenticateAsync(string cluster, Core.Clusters.AccessEngine engine, string token,
+        CancellationToken cancellationToken)
     {
         // Only the emulator's STS can vouch for a caller here: a token naming a real AWS host is refused.
         if (!verifier.TryValidate(token, out var presigned, out _) || !presigned.IsLocalEndpoint) return null;
-        var identity = await sts.IdentifyAsync(presigned, request.Cluster, cancellationToken).ConfigureAwait(false);
-        return identity is null ? null : request.Engine.Mapper.Map(identity);
+        var identity = await sts.IdentifyAsync(presigned, cluster, cancellationToken).ConfigureAwait(false);
+        return identity is null ? null : engine.Mapper.Map(identity);
+    }
+}
+
+/// <summary>The TokenReview API's view of the front's authentication: the token as this cluster's API server takes it.</summary>
+internal sealed class FrontTokenAuthenticator(AuthenticationFilter authentication, Turnstile.Kube.Access.IClusterAccess access) : Turnstile.Kube.Reviews.ITokenAuthenticator
+{
+    public async ValueTask<Turnstile.Kube.Reviews.TokenAuthentication> AuthenticateAsync(string cluster, string token, CancellationToken cancellationToken)
+    {
+        if (await access.EngineAsync(cluster, cancellationToken).ConfigureAwait(false) is not { } engine)
+            return Turnstile.Kube.Reviews.TokenAuthentication.Failed("no such cluster");
+        var mapped = await authentication.AuthenticateAsync(cluster, engine, token, cancellationToken).ConfigureAwait(false);
+        return mapped?.AuthenticatedUser is { } user
+            ? new Turnstile.Kube.Reviews.TokenAuthentication(user, "")
+            : Turnstile.Kube.Reviews.TokenAuthentication.Failed(mapped?.Error ?? "invalid token");
     }
 }

@@ -6,6 +6,7 @@ using Turnstile.Core.Kube;
 using Turnstile.Kube.Catalog;
 using Turnstile.Kube.Handlers;
 using Turnstile.Kube.Registry;
+using Turnstile.Kube.Reviews;
 using System.Text.Json.Nodes;
 using Turnstile.Kube.Storage;
 using Turnstile.KubeServer.Adapters;
@@ -18,7 +19,7 @@ namespace Turnstile.KubeServer.Front;
 /// not served) and the request goes to the per-verb handlers, with the schema-backed patcher, field validator and
 /// table printers of that catalogue. The handlers' answer is written as is (watches streamed, flushed per event).
 /// </summary>
-public sealed class ResourceHandler(KubeRegistry registry, WatchSettings watch, TimeProvider time)
+public sealed class ResourceHandler(KubeRegistry registry, AccessReviews reviews, WatchSettings watch, TimeProvider time)
 {
     private readonly ConditionalWeakTable<ApiSnapshot, KubeApiHandlers> _handlers = [];
 
@@ -93,7 +94,7 @@ public sealed class ResourceHandler(KubeRegistry registry, WatchSettings watch, 
 
     private KubeApiHandlers HandlersFor(ApiSnapshot apis) =>
         _handlers.GetValue(apis, a => new KubeApiHandlers(registry, new SchemaPatcher(a, time), new CatalogTableConvertor(a, time),
-            new SchemaFieldValidator(a), watch));
+            new SchemaFieldValidator(a), watch, reviews));
 
     private static async Task WriteAsync(HttpContext http, KubeResponse response)
     {

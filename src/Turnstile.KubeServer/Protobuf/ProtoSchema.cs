@@ -23,7 +23,8 @@ internal sealed class ProtoMessage(IReadOnlyDictionary<int, ProtoField> fields)
 
 /// <summary>
 /// The field numbers of the built-in kinds kubectl's typed clients send as protobuf (<c>kubectl create namespace,
-/// configmap, secret, serviceaccount, role, rolebinding, clusterrole, clusterrolebinding</c>), from the
+/// configmap, secret, serviceaccount, role, rolebinding, clusterrole, clusterrolebinding</c>, <c>kubectl auth
+/// can-i</c> and <c>auth whoami</c>), from the
 /// <c>generated.proto</c> files of Kubernetes' API packages.
 /// </summary>
 internal static class ProtoSchema
@@ -91,6 +92,19 @@ internal static class ProtoSchema
         [1] = Msg("metadata", ObjectMeta), [2] = Msg("subjects", Subject, repeated: true), [3] = Msg("roleRef", RoleRef),
     });
 
+    private static readonly ProtoMessage ResourceAttributes = new(new Dictionary<int, ProtoField>
+    {
+        [1] = Str("namespace"), [2] = Str("verb"), [3] = Str("group"), [4] = Str("version"), [5] = Str("resource"), [6] = Str("subresource"), [7] = Str("name"),
+    });
+
+    private static readonly ProtoMessage NonResourceAttributes = new(new Dictionary<int, ProtoField> { [1] = Str("path"), [2] = Str("verb") });
+
+    private static readonly ProtoMessage AccessReviewSpec = new(new Dictionary<int, ProtoField>
+    {
+        [1] = Msg("resourceAttributes", ResourceAttributes), [2] = Msg("nonResourceAttributes", NonResourceAttributes), [3] = Str("user"), [4] = Strs("groups"),
+        [6] = Str("uid"),
+    });
+
     /// <summary>The message of a kind by <c>apiVersion</c> and <c>kind</c>; null when it is not decoded here.</summary>
     public static ProtoMessage? For(string apiVersion, string kind) => (apiVersion, kind) switch
     {
@@ -112,6 +126,25 @@ internal static class ProtoSchema
         }),
         ("rbac.authorization.k8s.io/v1", "Role" or "ClusterRole") => Rbac,
         ("rbac.authorization.k8s.io/v1", "RoleBinding" or "ClusterRoleBinding") => Binding,
+        // kubectl auth can-i [--list] and auth whoami; SubjectAccessReview's extra (field 5) is not read from protobuf.
+        ("authorization.k8s.io/v1", "SelfSubjectAccessReview") => new(new Dictionary<int, ProtoField>
+        {
+            [1] = Msg("metadata", ObjectMeta),
+            [2] = Msg("spec", new ProtoMessage(new Dictionary<int, ProtoField> { [1] = Msg("resourceAttributes", ResourceAttributes), [2] = Msg("nonResourceAttributes", NonResourceAttributes) })),
+        }),
+        ("authorization.k8s.io/v1", "SelfSubjectRulesReview") => new(new Dictionary<int, ProtoField>
+        {
+            [1] = Msg("metadata", ObjectMeta), [2] = Msg("spec", new ProtoMessage(new Dictionary<int, ProtoField> { [1] = Str("namespace") })),
+        }),
+        ("authorization.k8s.io/v1", "SubjectAccessReview" or "LocalSubjectAccessReview") => new(new Dictionary<int, ProtoField>
+        {
+            [1] = Msg("metadata", ObjectMeta), [2] = Msg("spec", AccessReviewSpec),
+        }),
+        ("authentication.k8s.io/v1", "SelfSubjectReview") => new(new Dictionary<int, ProtoField> { [1] = Msg("metadata", ObjectMeta) }),
+        ("authentication.k8s.io/v1", "TokenReview") => new(new Dictionary<int, ProtoField>
+        {
+            [1] = Msg("metadata", ObjectMeta), [2] = Msg("spec", new ProtoMessage(new Dictionary<int, ProtoField> { [1] = Str("token"), [2] = Strs("audiences") })),
+        }),
         _ => null,
     };
 }

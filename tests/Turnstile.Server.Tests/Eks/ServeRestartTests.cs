@@ -80,12 +80,15 @@ public class ServeRestartTests
         }
     }
 
+    // DescribeCluster names the front's port, so both runs listen on the same one, as a restarted server would.
+    private static readonly int KubePort = TurnstileProcess.FreePort();
+
     private static async Task<TurnstileProcess> Serve(string data)
     {
         var port = TurnstileProcess.FreePort();
-        var process = await TurnstileProcess.StartAsync(["serve", "--data", data, "--port", port.ToString(), "--kube-port", "0"]);
+        var process = await TurnstileProcess.StartAsync(["serve", "--data", data, "--port", port.ToString(), "--kube-port", KubePort.ToString()]);
         Assert.Matches(
-            $@"^turnstile: AWS endpoint http://127\.0\.0\.1:{port} \(iam, sts, eks\), Kubernetes API https://127\.0\.0\.1:\d+/clusters/<name>, " +
+            $@"^turnstile: AWS endpoint http://127\.0\.0\.1:{port} \(iam, sts, eks\), Kubernetes API https://127\.0\.0\.1:{KubePort}/clusters/<name>, " +
             $@"account {Account}, region {DefaultRegion}, store sqlite {Regex.Escape(Path.Combine(data, "turnstile.db"))}$",
             process.ReadyLine);
         return process;
