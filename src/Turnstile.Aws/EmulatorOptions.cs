@@ -36,4 +36,16 @@ public sealed class EmulatorState(StateCache cache, EmulatorOptions options, Tim
     public TimeProvider Clock { get; } = clock ?? TimeProvider.System;
 
     public DateTimeOffset Now => Clock.GetUtcNow();
+
+    /// <summary>
+    /// The port of the Kubernetes API front that DescribeCluster names: <see cref="EmulatorOptions.KubePort"/>, or the
+    /// port the front actually bound when it was started on port 0.
+    /// </summary>
+    public int KubePort
+    {
+        get => Volatile.Read(ref _kubePort) is var bound && bound > 0 ? bound : Options.KubePort;
+        set => Volatile.Write(ref _kubePort, value);
+    }
+
+    private int _kubePort;
 }

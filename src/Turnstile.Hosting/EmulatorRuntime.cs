@@ -3,6 +3,7 @@ using Turnstile.Aws;
 using Turnstile.Aws.Eks;
 using Turnstile.Aws.Iam;
 using Turnstile.Aws.Sts;
+using Turnstile.KubeServer;
 using Turnstile.Server;
 using Turnstile.State;
 
@@ -86,6 +87,47 @@ public sealed class EmulatorRuntime : IAsyncDisposable
         DefaultRegion = Options.Region,
         LoggerFactory = loggerFactory,
     };
+
+    /// <summary>
+    /// Starts the clusters' Kubernetes API front over HTTPS on <paramref name="host"/>:<paramref name="port"/> (0 picks a
+    /// free port, which DescribeCluster then names). Tokens must name <paramref name="awsEndpoint"/>, the AWS endpoint
+    /// clients use for STS; their GetCallerIdentity runs in-process through that endpoint's pipeline. The caller stops
+    /// and disposes the host.
+    /// </summary>
+    public async Task<KubeApiHost> StartKubeApiAsync(Uri awsEndpoint, string host = "127.0.0.1", int port = 0, ILoggerFactory? loggerFactory = null,
+        Turnstile.Kube.Handlers.WatchSettings? watch = null, CancellationToken cancellationToken = default)
+    {
+        var front = new KubeFront(new KubeFrontOptions
+        {
+            Cache = Cache,
+            Eks = Eks,
+            AwsEndpoint = HostOptions(awsEndpoint.Host, awsEndpoint.Port, loggerFactory),
+            StsEndpoints = StsEndpoints(awsEndpoint),
+            Clock = State.Clock,
+            Watch = watch ?? new Turnstile.Kube.Handlers.WatchSettings(),
+        });
+        var api = new KubeApiHost(front, host, port, loggerFactory);
+        try
+        {
+            await front.ResumeAsync(cancellationToken).ConfigureAwait(false);
+            await api.StartAsync(await Eks.GetCertificateAuthorityAsync(cancellationToken).ConfigureAwait(false), State.Now, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await api.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        State.KubePort = api.Port;
+        return api;
+    }
+
+    // A loopback endpoint is reachable as 127.0.0.1 and as localhost; tokens may name either.
+    private static IReadOnlyList<string> StsEndpoints(Uri awsEndpoint)
+    {
+        var endpoint = awsEndpoint.GetLeftPart(UriPartial.Authority);
+        if (!awsEndpoint.IsLoopback) return [endpoint];
+        return [$"{awsEndpoint.Scheme}://127.0.0.1:{awsEndpoint.Port}", $"{awsEndpoint.Scheme}://localhost:{awsEndpoint.Port}"];
+    }
 
     public async ValueTask DisposeAsync()
     {

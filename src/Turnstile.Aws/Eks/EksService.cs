@@ -155,7 +155,7 @@ public sealed partial class EksService : IAwsService
     public string Endpoint(string clusterName)
     {
         var host = Options.KubeHost.Contains(':') && !Options.KubeHost.StartsWith('[') ? $"[{Options.KubeHost}]" : Options.KubeHost;
-        return $"https://{host}:{Options.KubePort}/clusters/{clusterName}";
+        return $"https://{host}:{_state.KubePort}/clusters/{clusterName}";
     }
 
     // ---- Shared helpers ------------------------------------------------------------------------------------------

@@ -18,8 +18,10 @@ public sealed class PatchException(KubeStatus status) : Exception(status.Message
 
     public static PatchException BadRequest(string message) => new(KubeStatus.BadRequest(message));
 
-    /// <summary>An error the server does not classify, which its handler turns into a 500 <c>Internal error occurred: ...</c>.</summary>
-    public static PatchException Internal(string message) =>
-        new(new KubeStatus(500, KubeStatus.ReasonInternalError, "Internal error occurred: " + message,
-            new StatusDetails { Causes = [new StatusCause("", message, "")] }));
+    /// <summary>
+    /// A malformed strategic merge patch that kube-apiserver leaves unclassified (it answers 500 <c>Internal error
+    /// occurred: ...</c>). The fault is the request's, and a malformed request is never a 500 here: 400 BadRequest
+    /// with kube's own text (docs/decisions.md).
+    /// </summary>
+    public static PatchException Malformed(string message) => BadRequest(message);
 }

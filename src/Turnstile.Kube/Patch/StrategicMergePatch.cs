@@ -17,7 +17,7 @@ namespace Turnstile.Kube.Patch;
 /// <c>$deleteFromPrimitiveList/&lt;field&gt;</c> and <c>$setElementOrder/&lt;field&gt;</c>.</item>
 /// </list>
 /// Errors carry apimachinery's texts and the statuses the server gives them: 400 for the directive-format errors,
-/// a 500 <c>Internal error occurred: ...</c> for the rest (a list element without its merge key, an unknown directive).
+/// and 400 with kube's text for the rest (a list element without its merge key, an unknown directive), which kube answers 500.
 /// </summary>
 public static class StrategicMergePatch
 {
@@ -56,7 +56,7 @@ public static class StrategicMergePatch
                 case "delete":
                     return new JsonObject();
                 default:
-                    throw PatchException.Internal($"unknown patch type: {GoFormat.Value(directive)} in map: {GoFormat.Value(patch)}");
+                    throw PatchException.Malformed($"unknown patch type: {GoFormat.Value(directive)} in map: {GoFormat.Value(patch)}");
             }
         }
 
@@ -124,14 +124,14 @@ public static class StrategicMergePatch
         foreach (var (directiveKey, orderNode) in patch.Where(kv => kv.Key.StartsWith(SetElementOrder, StringComparison.Ordinal)).ToList())
         {
             patch.Remove(directiveKey);
-            if (orderNode is not JsonArray order) throw PatchException.Internal($"expected a []interface {{}}, but received a {GoTypeName(orderNode)}");
+            if (orderNode is not JsonArray order) throw PatchException.Malformed($"expected a []interface {{}}, but received a {GoTypeName(orderNode)}");
             var key = SuffixAfterSlash(directiveKey, SetElementOrder, "invalid patch format of setElementOrder list");
             var fieldSchema = Field(schema, key);
             var mergeKey = fieldSchema?.PatchMergeKey ?? "";
             var originalList = original[key] as JsonArray;
             var patchList = patch[key] as JsonArray;
-            if (original[key] is { } o && originalList is null) throw PatchException.Internal($"expected a []interface {{}}, but received a {GoTypeName(o)}");
-            if (patch[key] is { } p && patchList is null) throw PatchException.Internal($"expected a []interface {{}}, but received a {GoTypeName(p)}");
+            if (original[key] is { } o && originalList is null) throw PatchException.Malformed($"expected a []interface {{}}, but received a {GoTypeName(o)}");
+            if (patch[key] is { } p && patchList is null) throw PatchException.Malformed($"expected a []interface {{}}, but received a {GoTypeName(p)}");
             ValidateOrder(patchList, order, mergeKey);
 
             JsonArray merged;
@@ -172,7 +172,7 @@ public static class StrategicMergePatch
             s++;
         }
         if (p < items.Count && s >= order.Count)
-            throw PatchException.Internal($"The order in patch list:\n{GoFormat.Value(patchList)}\n doesn't match {SetElementOrder} list:\n{GoFormat.Value(order)}\n");
+            throw PatchException.Malformed($"The order in patch list:\n{GoFormat.Value(patchList)}\n doesn't match {SetElementOrder} list:\n{GoFormat.Value(order)}\n");
     }
 
     private static JsonArray MergeSlice(JsonArray original, JsonArray patch, SchemaNode? items, string mergeKey, bool isDeleteList, SchemaNode? fieldSchema)
@@ -193,7 +193,7 @@ public static class StrategicMergePatch
         }
         else
         {
-            if (mergeKey.Length == 0) throw PatchException.Internal($"cannot merge lists without merge key for {SchemaName(fieldSchema)}");
+            if (mergeKey.Length == 0) throw PatchException.Malformed($"cannot merge lists without merge key for {SchemaName(fieldSchema)}");
             var plain = new List<JsonNode?>();
             var replace = false;
             foreach (var element in patchItems.Cast<JsonObject>())
@@ -213,9 +213,9 @@ public static class StrategicMergePatch
                         replace = true;
                         break;
                     case "merge":
-                        throw PatchException.Internal("merging lists cannot yet be specified in the patch");
+                        throw PatchException.Malformed("merging lists cannot yet be specified in the patch");
                     default:
-                        throw PatchException.Internal($"unknown patch type: {GoFormat.Value(d)} in map: {GoFormat.Value(element)}");
+                        throw PatchException.Malformed($"unknown patch type: {GoFormat.Value(d)} in map: {GoFormat.Value(element)}");
                 }
             }
             if (replace)
@@ -245,7 +245,7 @@ public static class StrategicMergePatch
         {
             if (mergeKey.Length > 0)
             {
-                if (item is not JsonObject o) throw PatchException.Internal($"expected a map[string]interface {{}}, but received a {GoTypeName(item)}");
+                if (item is not JsonObject o) throw PatchException.Malformed($"expected a map[string]interface {{}}, but received a {GoTypeName(item)}");
                 if (!o.ContainsKey(mergeKey)) throw NoMergeKey(o, mergeKey);
             }
             (IndexOf(by, item, mergeKey) >= 0 ? inList : others).Add(item);
@@ -305,7 +305,7 @@ public static class StrategicMergePatch
             }
             else if (kind != k)
             {
-                throw PatchException.Internal($"list element types are not identical: [{GoFormat.Value(original)} {GoFormat.Value(patch)}]");
+                throw PatchException.Malformed($"list element types are not identical: [{GoFormat.Value(original)} {GoFormat.Value(patch)}]");
             }
         }
         return kind ?? JsonValueKind.Undefined;
@@ -383,7 +383,7 @@ public static class StrategicMergePatch
     private static string SchemaName(SchemaNode? schema) => schema is null ? "" : SchemaSet.RefOf(schema.Declared) ?? "";
 
     private static PatchException NoMergeKey(JsonObject map, string mergeKey) =>
-        PatchException.Internal($"map: {GoFormat.Value(map)} does not contain declared merge key: {mergeKey}");
+        PatchException.Malformed($"map: {GoFormat.Value(map)} does not contain declared merge key: {mergeKey}");
 
     private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 

@@ -3,12 +3,13 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Turnstile.Aws;
 using Turnstile.Hosting;
+using Turnstile.KubeServer;
 using Turnstile.Server;
 using Turnstile.Storage;
 
 namespace Turnstile.Cli.Commands;
 
-/// <summary><c>turnstile serve</c>: runs the AWS endpoint until Ctrl-C or SIGTERM.</summary>
+/// <summary><c>turnstile serve</c>: runs the AWS endpoint and the Kubernetes API front until Ctrl-C or SIGTERM.</summary>
 public static class ServeCommand
 {
     public static Command Create()
@@ -20,7 +21,7 @@ public static class ServeCommand
         };
         var port = PortOption("--port", "Port of the AWS endpoint (IAM, STS, EKS); 0 picks a free one", EmulatorSettings.DefaultPort);
         var kubePort = PortOption("--kube-port",
-            "Port DescribeCluster names as the clusters' Kubernetes API endpoint (https://HOST:PORT/clusters/NAME; the API front itself is not served by this version)",
+            "Port of the clusters' Kubernetes API (HTTPS, https://HOST:PORT/clusters/NAME, as DescribeCluster names it); 0 picks a free one",
             EmulatorSettings.DefaultKubePort);
         var store = new StoreSelection();
         var account = new Option<string?>("--account-id")
@@ -39,7 +40,7 @@ public static class ServeCommand
         };
         var latency = new Option<bool>("--latency") { Description = "Realistic delays: clusters stay CREATING/UPDATING for a while" };
 
-        var command = new Command("serve", "Run the emulated AWS endpoint (IAM, STS, EKS) until Ctrl-C. Several replicas may serve one PostgreSQL store.\n\n" +
+        var command = new Command("serve", "Run the emulated AWS endpoint (IAM, STS, EKS) and the clusters' Kubernetes API until Ctrl-C. Several replicas may serve one PostgreSQL store.\n\n" +
                                            EmulatorSettings.EnvironmentHelp)
         {
             host, port, kubePort, account, region, latency,
@@ -133,10 +134,26 @@ public static class ServeCommand
                 return 0;
             }
 
+            KubeApiHost kubeApi;
+            try
+            {
+                kubeApi = await runtime.StartKubeApiAsync(host.Endpoint, settings.Host, settings.KubePort, loggerFactory, cancellationToken: cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or SocketException)
+            {
+                await error.WriteLineAsync($"turnstile: cannot listen on {settings.Host}:{settings.KubePort}: {e.Message}");
+                return 1;
+            }
+            catch (OperationCanceledException)
+            {
+                return 0;
+            }
+            await using var kubeApiScope = kubeApi;
+
             var services = string.Join(", ", runtime.Services.Select(s => s.SigningName));
             await output.WriteLineAsync(
                 $"turnstile: AWS endpoint {host.Endpoint.ToString().TrimEnd('/')} ({services}), " +
-                $"cluster endpoints https://{settings.Host}:{settings.KubePort}/clusters/<name> (not served yet), account {settings.AccountId}, region {settings.Region}, store {settings.Store.Description}");
+                $"Kubernetes API {kubeApi.Endpoint.ToString().TrimEnd('/')}/clusters/<name>, account {settings.AccountId}, region {settings.Region}, store {settings.Store.Description}");
             await output.FlushAsync(CancellationToken.None);
 
             try
@@ -151,6 +168,7 @@ public static class ServeCommand
             using var stopLimit = new CancellationTokenSource(TimeSpan.FromSeconds(1.5));
             try
             {
+                await kubeApi.StopAsync(stopLimit.Token);
                 await host.StopAsync(stopLimit.Token);
             }
             catch (OperationCanceledException)

@@ -44,14 +44,14 @@ public class CliCommandTests
             var output = new StringWriter();
             var error = new StringWriter();
             using var stop = new CancellationTokenSource();
-            var run = ServeCommand.RunAsync(new ServeCommand.ServeSettings("127.0.0.1", 0, 6443, new SqliteLocation(database), "123456789012", "eu-west-1", false),
+            var run = ServeCommand.RunAsync(new ServeCommand.ServeSettings("127.0.0.1", 0, 0, new SqliteLocation(database), "123456789012", "eu-west-1", false),
                 TextWriter.Synchronized(output), TextWriter.Synchronized(error), stop.Token);
 
             var deadline = DateTime.UtcNow.AddSeconds(20);
             while (!output.ToString().Contains('\n') && !run.IsCompleted && DateTime.UtcNow < deadline) await Task.Delay(50);
             var line = output.ToString();
             Assert.Matches(
-                @"^turnstile: AWS endpoint http://127\.0\.0\.1:\d+ \([^)]*\), cluster endpoints https://127\.0\.0\.1:6443/clusters/<name> \(not served yet\), account 123456789012, region eu-west-1, store sqlite .*turnstile\.db\n$",
+                @"^turnstile: AWS endpoint http://127\.0\.0\.1:\d+ \([^)]*\), Kubernetes API https://127\.0\.0\.1:\d+/clusters/<name>, account 123456789012, region eu-west-1, store sqlite .*turnstile\.db\n$",
                 line.Replace("\r\n", "\n"));
 
             stop.Cancel();

@@ -83,9 +83,9 @@ public class ServeRestartTests
     private static async Task<TurnstileProcess> Serve(string data)
     {
         var port = TurnstileProcess.FreePort();
-        var process = await TurnstileProcess.StartAsync(["serve", "--data", data, "--port", port.ToString()]);
+        var process = await TurnstileProcess.StartAsync(["serve", "--data", data, "--port", port.ToString(), "--kube-port", "0"]);
         Assert.Matches(
-            $@"^turnstile: AWS endpoint http://127\.0\.0\.1:{port} \(iam, sts, eks\), cluster endpoints https://127\.0\.0\.1:6443/clusters/<name> \(not served yet\), " +
+            $@"^turnstile: AWS endpoint http://127\.0\.0\.1:{port} \(iam, sts, eks\), Kubernetes API https://127\.0\.0\.1:\d+/clusters/<name>, " +
             $@"account {Account}, region {DefaultRegion}, store sqlite {Regex.Escape(Path.Combine(data, "turnstile.db"))}$",
             process.ReadyLine);
         return process;

@@ -19,7 +19,7 @@ public class ReplicaTests
     private static readonly AwsCredentials AdminKeys = new(Admin.AccessKeyId, Admin.SecretAccessKey);
 
     internal static async Task<TurnstileProcess> Serve(string store, params string[] extra) =>
-        await TurnstileProcess.StartAsync(["serve", "--store", store, "--port", TurnstileProcess.FreePort().ToString(), .. extra]);
+        await TurnstileProcess.StartAsync(["serve", "--store", store, "--port", TurnstileProcess.FreePort().ToString(), "--kube-port", "0", .. extra]);
 
     internal static async Task<AwsCliFixture> Cli(TurnstileProcess replica)
     {
