@@ -16,6 +16,7 @@ var root = new RootCommand("Turnstile: Amazon EKS access (IAM, aws-auth, access 
     MigrationCommands.Diff(),
     AssertCommand.Create(),
     GraphCommand.Create(),
+    CollectCommand.Create(),
     ServeCommand.Create(),
     ResetCommand.Create(),
     EnvCommand.Create(),

@@ -1,3 +1,5 @@
+using Turnstile.Cli.Collect;
+using Turnstile.Core.Clusters;
 using System.CommandLine;
 using System.Diagnostics;
 using Turnstile.Cli.Offline;
@@ -15,12 +17,23 @@ public static class AssertCommand
         var command = new Command("assert", "Check a YAML file of expectations (principal, request, allowed/denied/unauthenticated) against a cluster: test-runner report, JUnit XML with --junit (exit 0 all pass, 1 any fails)");
         var file = new Argument<string>("FILE") { Description = "AccessAssertions YAML file (see examples/assertions)" };
         var snapshot = new Option<string?>("--snapshot") { Description = "Snapshot directory (default: the file's snapshot:, relative to the file)" };
+        var cluster = new Option<string?>("--cluster") { Description = "Check the live cluster NAME instead of a snapshot (collected as 'turnstile collect' does)" };
+        var endpoint = ClusterSourceOptions.EndpointOption();
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Also print how every snapshot file was read" };
         var junit = new Option<string?>("--junit") { Description = "Also write the results as JUnit XML to this file" };
         var output = OutputFormat.Option("table", "json", "yaml");
         command.Add(file);
         command.Add(snapshot);
+        command.Add(cluster);
+        command.Add(endpoint);
         command.Add(verbose);
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(cluster) is { Implicit: false } && result.GetResult(snapshot) is { Implicit: false })
+                result.AddError("--snapshot and --cluster cannot be used together: read either a snapshot or a live cluster");
+            else if (result.GetResult(endpoint) is { Implicit: false } && result.GetResult(cluster) is not { Implicit: false })
+                result.AddError("--endpoint goes with --cluster, not --snapshot");
+        });
         command.Add(junit);
         command.Add(output);
         command.SetAction(result =>
@@ -39,10 +52,12 @@ public static class AssertCommand
             {
                 throw new UsageException($"{path}: {e.Message}");
             }
-            var directory = result.GetValue(snapshot)
-                            ?? (assertions.Snapshot is { } relative ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, relative) : null)
-                            ?? throw new UsageException($"{path} names no snapshot: add snapshot: to the file or pass --snapshot");
-            var model = ClusterSourceOptions.Load(new SnapshotSource(directory), result.GetValue(verbose)).Model;
+            IClusterSource source = result.GetValue(cluster) is { } name
+                ? new CollectedClusterSource(new CollectRequest(name), result.GetValue(endpoint)?.TrimEnd('/'))
+                : new SnapshotSource(result.GetValue(snapshot)
+                                     ?? (assertions.Snapshot is { } relative ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, relative) : null)
+                                     ?? throw new UsageException($"{path} names no snapshot: add snapshot: to the file or pass --snapshot or --cluster"));
+            var model = ClusterSourceOptions.Load(source, result.GetValue(verbose)).Model;
             var clock = Stopwatch.StartNew();
             var results = AssertionRunner.Run(new ClusterAnalysis(model), assertions.Assertions);
             if (result.GetValue(junit) is { } junitPath)

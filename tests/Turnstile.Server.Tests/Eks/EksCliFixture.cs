@@ -39,10 +39,13 @@ public class EksCliFixture : AwsCliFixture
 
     protected override async Task<EmulatorHostOptions> CreateHostOptionsAsync()
     {
-        _runtime = await EmulatorRuntime.StartAsync(new InMemoryStore(), new EmulatorOptions());
+        _runtime = await EmulatorRuntime.StartAsync(new InMemoryStore(), Options);
         Own(_runtime);
         return _runtime.HostOptions();
     }
+
+    /// <summary>The emulator's options (a fixture that also serves the Kubernetes API sets its port to 0, a free one).</summary>
+    protected virtual EmulatorOptions Options => new();
 
     protected override AwsCliCredentials CreateCredentials() => Admin;
 

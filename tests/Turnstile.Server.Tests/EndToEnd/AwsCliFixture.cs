@@ -215,6 +215,14 @@ public class AwsCliFixture : IAsyncLifetime, IAsyncDisposable
         return new AwsCliResult(process.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>The clean environment the CLI runs in (see the class), for other tools that run <c>aws</c> themselves (<c>turnstile collect</c>).</summary>
+    public Dictionary<string, string?> CliEnvironment(AwsCliCredentials? credentials = null, IReadOnlyDictionary<string, string?>? extra = null)
+    {
+        var env = new Dictionary<string, string?>(StringComparer.Ordinal);
+        FillEnvironment(env, credentials ?? Credentials, extra);
+        return env;
+    }
+
     private void FillEnvironment(IDictionary<string, string?> env, AwsCliCredentials credentials, IReadOnlyDictionary<string, string?>? extra)
     {
         var inherited = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
