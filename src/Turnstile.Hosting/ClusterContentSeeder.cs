@@ -14,7 +14,9 @@ public sealed class ClusterContentSeeder(Func<string>? newUid = null) : ICluster
 
     public void Seed(ClusterSeed cluster, OptimisticTransaction tx)
     {
-        foreach (var obj in ClusterContent.Build(new ClusterContentRequest(cluster.Name, cluster.KubernetesVersion, cluster.CreatedAt, _newUid)))
+        // arn:<partition>:eks:<region>:<account>:cluster/<name>
+        var region = cluster.Arn.Split(':') is { Length: > 3 } parts ? parts[3] : "";
+        foreach (var obj in ClusterContent.Build(new ClusterContentRequest(cluster.Name, cluster.KubernetesVersion, region, cluster.CreatedAt, _newUid)))
         {
             tx.RequireAbsent(obj.Key);
             tx.Put(obj.Key, obj.Value);

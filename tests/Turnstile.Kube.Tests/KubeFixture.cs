@@ -73,7 +73,7 @@ internal sealed class KubeFixture : IAsyncDisposable
     {
         var store = new InMemoryStore();
         var uid = 0;
-        var content = ClusterContent.Build(new ClusterContentRequest(Cluster, "1.32", Start.AddHours(-1), () => $"11111111-0000-4000-8000-{++uid:D12}"));
+        var content = ClusterContent.Build(new ClusterContentRequest(Cluster, "1.32", "us-east-1", Start.AddHours(-1), () => $"11111111-0000-4000-8000-{++uid:D12}"));
         await store.TxnAsync(new TxnRequest([], content.Select(o => (Operation)new Put(o.Key, o.Value)).ToList()));
         var cache = await StateCache.StartAsync(store);
         var access = new StoredStateAccess(cache, model);

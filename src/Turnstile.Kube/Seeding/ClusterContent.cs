@@ -13,7 +13,8 @@ public sealed record SeededObject(string Key, byte[] Value);
 
 /// <summary>What the content of a new cluster depends on.</summary>
 /// <param name="KubernetesVersion">The cluster's minor version ("1.32").</param>
-public sealed record ClusterContentRequest(string Cluster, string KubernetesVersion, DateTimeOffset CreatedAt, Func<string> NewUid);
+/// <param name="Region">The cluster's region (add-on images come from that region's EKS registry).</param>
+public sealed record ClusterContentRequest(string Cluster, string KubernetesVersion, string Region, DateTimeOffset CreatedAt, Func<string> NewUid);
 
 /// <summary>
 /// What a new EKS cluster's API shows before anyone writes to it: the four system namespaces with their default
@@ -120,7 +121,7 @@ public static class ClusterContent
         };
 
         // EKS's add-on images come from the regional ECR registry of account 602401143452.
-        private static string Image(string repository, string tag) => $"602401143452.dkr.ecr.us-west-2.amazonaws.com/{repository}:{tag}";
+        private string Image(string repository, string tag) => $"602401143452.dkr.ecr.{request.Region}.amazonaws.com/{repository}:{tag}";
 
         private void ServiceAccount(string ns, string name) =>
             Add("", "serviceaccounts", ns, new JsonObject { ["kind"] = "ServiceAccount", ["apiVersion"] = "v1", ["metadata"] = Meta(name, ns) });

@@ -94,11 +94,11 @@ public sealed class ReviewTests
         Assert.Equal("true", json.Str("status.allowed"));
 
         // The tester's access entry holds AmazonEKSViewPolicy in team: it counts when the extra names the principal.
-        const string secretsInTeam = "\"resourceAttributes\":{\"namespace\":\"team\",\"verb\":\"list\",\"resource\":\"configmaps\"}";
-        var bare = await k.SendAsync("create", "subjectaccessreviews", group: Authz, body: "{\"spec\":{" + secretsInTeam + ",\"user\":\"" + TesterArn + "\"}}");
+        const string configMapsInTeam = "\"resourceAttributes\":{\"namespace\":\"team\",\"verb\":\"list\",\"resource\":\"configmaps\"}";
+        var bare = await k.SendAsync("create", "subjectaccessreviews", group: Authz, body: "{\"spec\":{" + configMapsInTeam + ",\"user\":\"" + TesterArn + "\"}}");
         Assert.Equal("false", bare.AssertCode(201).Json().Str("status.allowed"));
         var principal = await k.SendAsync("create", "subjectaccessreviews", group: Authz,
-            body: "{\"spec\":{" + secretsInTeam + ",\"user\":\"" + TesterArn + "\",\"extra\":{\"canonicalArn\":[\"" + TesterArn + "\"]}}}");
+            body: "{\"spec\":{" + configMapsInTeam + ",\"user\":\"" + TesterArn + "\",\"extra\":{\"canonicalArn\":[\"" + TesterArn + "\"]}}}");
         Assert.Equal("true", principal.AssertCode(201).Json().Str("status.allowed"));
 
         var local = await k.SendAsync("create", "localsubjectaccessreviews", "team", group: Authz,

@@ -83,6 +83,8 @@ public sealed class ClusterContentTests
         await using var k = await KubeFixture.StartSeededAsync();
         var coredns = (await k.SendAsync("get", "deployments", "kube-system", "coredns", group: "apps")).AssertCode(200).Json();
         Assert.Equal("2", coredns.Str("spec.replicas"));
+        Assert.Equal("602401143452.dkr.ecr.us-east-1.amazonaws.com/eks/coredns:v1.11.3-eksbuild.1",
+            coredns["spec"]!["template"]!["spec"]!["containers"]![0]!.Str("image"));
         (await k.SendAsync("get", "daemonsets", "kube-system", "kube-proxy", group: "apps")).AssertCode(200);
         (await k.SendAsync("get", "daemonsets", "kube-system", "aws-node", group: "apps")).AssertCode(200);
         (await k.SendAsync("get", "configmaps", "kube-system", "coredns")).AssertCode(200);
@@ -92,7 +94,7 @@ public sealed class ClusterContentTests
     [Fact]
     public void Every_object_is_stored_in_canonical_form_without_a_resource_version()
     {
-        var content = ClusterContent.Build(new ClusterContentRequest("c", "1.32", KubeFixture.Start, () => Guid.NewGuid().ToString()));
+        var content = ClusterContent.Build(new ClusterContentRequest("c", "1.32", "us-east-1", KubeFixture.Start, () => Guid.NewGuid().ToString()));
         Assert.Equal(content.Count, content.Select(o => o.Key).Distinct().Count());
         foreach (var obj in content.Where(o => !o.Key.Contains("/_allocations/", StringComparison.Ordinal)))
         {
