@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PORT=${PORT:-4599}
+KUBE_PORT=${KUBE_PORT:-0}   # the Kubernetes API front: a free port unless told (never the default 6443)
 DURATION=${DURATION:-20}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
@@ -19,7 +20,7 @@ turnstile=(dotnet src/Turnstile/bin/Release/net10.0/turnstile.dll)
 dotnet build src/Turnstile -c Release -nologo -v quiet >/dev/null
 if [ "$STORE" != memory ]; then "${turnstile[@]}" reset --store "$STORE" --yes >/dev/null; fi
 log=$(mktemp)
-"${turnstile[@]}" serve --store "$STORE" --port "$PORT" > "$log" 2>&1 &
+"${turnstile[@]}" serve --store "$STORE" --port "$PORT" --kube-port "$KUBE_PORT" > "$log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true; rm -f "$log"' EXIT
 for _ in $(seq 1 100); do grep -q "AWS endpoint" "$log" && break; sleep 0.2; done

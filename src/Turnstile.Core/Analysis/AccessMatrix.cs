@@ -61,31 +61,40 @@ public sealed record AccessMatrix(string Namespace, IReadOnlyList<string> Verbs,
         // Names that rules allowing only some objects mention; only these can make a cell partial.
         var (rules, _) = authorizer.Rbac.RulesFor(user, ns);
         var named = rules.Select(r => r.Rule).Where(r => r.ResourceNames.Count > 0).Distinct().ToArray();
+        // Cells without names are the same for every row: one instance per verb and answer.
+        var plain = new MatrixCell[verbs.Count, 3];
+        for (var i = 0; i < verbs.Count; i++)
+        {
+            plain[i, 0] = new MatrixCell(verbs[i], CellAccess.NotApplicable, []);
+            plain[i, 1] = new MatrixCell(verbs[i], CellAccess.Denied, []);
+            plain[i, 2] = new MatrixCell(verbs[i], CellAccess.Allowed, []);
+        }
         var rows = new List<MatrixRow>(targets.Count);
         foreach (var target in targets)
         {
             var cells = new MatrixCell[verbs.Count];
             for (var i = 0; i < verbs.Count; i++)
-                cells[i] = Cell(authorizer, user, policies, target, verbs[i], ns, named);
+                cells[i] = Cell(authorizer, user, policies, target, verbs[i], ns, named, plain, i);
             rows.Add(new MatrixRow(target.Display, cells));
         }
         return new AccessMatrix(ns, verbs, rows);
     }
 
     private static MatrixCell Cell(ClusterAuthorizer authorizer, KubeUser user, IReadOnlyList<AssociatedAccessPolicy> policies,
-        ResourceTarget target, string verb, string ns, PolicyRule[] named)
+        ResourceTarget target, string verb, string ns, PolicyRule[] named, MatrixCell[,] plain, int verbIndex)
     {
-        if (!target.Verbs.Contains(verb, StringComparer.Ordinal)) return new MatrixCell(verb, CellAccess.NotApplicable, []);
+        if (!target.Verbs.Contains(verb, StringComparer.Ordinal)) return plain[verbIndex, 0];
         var request = target.Request(verb, ns);
-        if (authorizer.Authorize(user, policies, request).Allowed) return new MatrixCell(verb, CellAccess.Allowed, []);
-        var names = new SortedSet<string>(StringComparer.Ordinal);
+        if (authorizer.Authorize(user, policies, request).Allowed) return plain[verbIndex, 2];
+        SortedSet<string>? names = null;
         foreach (var rule in named)
         {
             if (!RuleMatcher.VerbMatches(rule, verb) || !RuleMatcher.ApiGroupMatches(rule, target.Group) ||
                 !RuleMatcher.ResourceMatches(rule, target.Resource, target.Subresource)) continue;
             foreach (var name in rule.ResourceNames)
-                if (!names.Contains(name) && authorizer.Authorize(user, policies, request with { Name = name }).Allowed) names.Add(name);
+                if ((names is null || !names.Contains(name)) && authorizer.Authorize(user, policies, request with { Name = name }).Allowed)
+                    (names ??= new SortedSet<string>(StringComparer.Ordinal)).Add(name);
         }
-        return names.Count > 0 ? new MatrixCell(verb, CellAccess.Partial, names.ToArray()) : new MatrixCell(verb, CellAccess.Denied, []);
+        return names is { Count: > 0 } ? new MatrixCell(verb, CellAccess.Partial, names.ToArray()) : plain[verbIndex, 1];
     }
 }
