@@ -8,6 +8,7 @@ cd "$(dirname "$0")/../.."
 PORT=${PORT:-4599}
 KUBE_PORT=${KUBE_PORT:-0}   # the Kubernetes API front: a free port unless told (never the default 6443)
 DURATION=${DURATION:-20}
+WARMUP=${WARMUP:-0}         # seconds of unmeasured load first (tiered JIT); the 2026-11-22 and first 2026-12-02 runs had none
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 STORE=${STORE:-memory}
@@ -32,4 +33,5 @@ if [ "$OPERATION" = describe-cluster ]; then
 fi
 script=$(mktemp --suffix .lua)
 python3 bench/load/sign-request.py "http://127.0.0.1:$PORT" "$KEY" "$SECRET" "$REGION" "$OPERATION" > "$script"
+if [ "$WARMUP" -gt 0 ]; then wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$script" "http://127.0.0.1:$PORT/" >/dev/null; fi
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" -s "$script" "http://127.0.0.1:$PORT/"
