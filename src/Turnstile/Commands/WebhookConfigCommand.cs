@@ -1,7 +1,6 @@
 using System.CommandLine;
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Text.Json;
+using Turnstile.Cli.Collect;
 using YamlDotNet.Serialization;
 
 namespace Turnstile.Cli.Commands;
@@ -71,40 +70,33 @@ public static class WebhookConfigCommand
 
     private static (string Endpoint, string CertificateAuthority) DescribeCluster(string name, string? region, string? profile)
     {
-        var start = new ProcessStartInfo("aws") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { "eks", "describe-cluster", "--name", name, "--output", "json" }) start.ArgumentList.Add(argument);
-        if (region is not null) { start.ArgumentList.Add("--region"); start.ArgumentList.Add(region); }
-        if (profile is not null) { start.ArgumentList.Add("--profile"); start.ArgumentList.Add(profile); }
-        Process process;
+        List<string> arguments = ["eks", "describe-cluster", "--name", name, "--output", "json"];
+        if (region is not null) arguments.AddRange(["--region", region]);
+        if (profile is not null) arguments.AddRange(["--profile", profile]);
+        ToolResult result;
         try
         {
-            process = Process.Start(start) ?? throw new UsageException("could not start the aws CLI");
+            result = new ProcessToolRunner().RunAsync("aws", arguments, CancellationToken.None).GetAwaiter().GetResult();
         }
-        catch (Win32Exception)
+        catch (CollectException e)
         {
-            throw new UsageException("the aws CLI was not found on PATH (it reads the cluster's endpoint and CA with `aws eks describe-cluster`)");
+            throw new UsageException(e.Message);
         }
-        using (process)
+        if (!result.Succeeded)
+            throw new UsageException($"aws eks describe-cluster --name {name} failed: {result.Stderr.Trim().ReplaceLineEndings(" ")}");
+        try
         {
-            var stderr = process.StandardError.ReadToEndAsync();
-            var stdout = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-                throw new UsageException($"aws eks describe-cluster --name {name} failed: {stderr.Result.Trim().ReplaceLineEndings(" ")}");
-            try
-            {
-                using var document = JsonDocument.Parse(stdout);
-                var clusterJson = document.RootElement.GetProperty("cluster");
-                var endpoint = clusterJson.GetProperty("endpoint").GetString();
-                var authority = clusterJson.GetProperty("certificateAuthority").GetProperty("data").GetString();
-                if (string.IsNullOrEmpty(endpoint) || string.IsNullOrEmpty(authority))
-                    throw new UsageException($"cluster {name} has no endpoint yet (its status is not ACTIVE); try again shortly");
-                return (endpoint.TrimEnd('/'), authority);
-            }
-            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-            {
-                throw new UsageException($"aws eks describe-cluster --name {name} printed no cluster endpoint and CA");
-            }
+            using var document = JsonDocument.Parse(result.Stdout);
+            var clusterJson = document.RootElement.GetProperty("cluster");
+            var endpoint = clusterJson.GetProperty("endpoint").GetString();
+            var authority = clusterJson.GetProperty("certificateAuthority").GetProperty("data").GetString();
+            if (string.IsNullOrEmpty(endpoint) || string.IsNullOrEmpty(authority))
+                throw new UsageException($"cluster {name} has no endpoint yet (its status is not ACTIVE); try again shortly");
+            return (endpoint.TrimEnd('/'), authority);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new UsageException($"aws eks describe-cluster --name {name} printed no cluster endpoint and CA");
         }
     }
 }
