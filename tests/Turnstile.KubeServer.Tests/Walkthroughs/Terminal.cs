@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using Turnstile.Core.Aws.Sigv4;
+
+namespace Turnstile.KubeServer.Tests.Walkthroughs;
+
+/// <summary>
+/// One machine of a walkthrough (the admin's host, a bastion, "operations server 2"): its own HOME with
+/// <c>~/.aws/config</c>, <c>~/.aws/credentials</c> and <c>~/.kube/config</c> (and kubectl's discovery cache under
+/// <c>~/.kube/cache</c>), <c>AWS_ENDPOINT_URL</c> and the region in the environment, keys only in profiles. It runs the
+/// real <c>aws</c> and <c>kubectl</c>; nothing of the developer's setup (AWS_* keys, KUBECONFIG, proxies) leaks in.
+/// </summary>
+public sealed class Terminal : IDisposable
+{
+    private readonly Dictionary<string, string> _environment;
+
+    public Terminal(FrontFixture front)
+    {
+        Home = Directory.CreateTempSubdirectory("turnstile-walk-").FullName;
+        Directory.CreateDirectory(Path.Combine(Home, ".aws"));
+        File.WriteAllText(ConfigFile, "[default]\noutput = json\n\n");
+        File.WriteAllText(CredentialsFile, "");
+        _environment = new Dictionary<string, string>
+        {
+            ["HOME"] = Home,
+            ["AWS_ENDPOINT_URL"] = front.AwsEndpoint.GetLeftPart(UriPartial.Authority),
+            ["AWS_DEFAULT_REGION"] = FrontFixture.Region,
+            ["AWS_PAGER"] = "",
+            ["NO_PROXY"] = "127.0.0.1,localhost",
+        };
+        // A pyenv shim finds its Python through PYENV_ROOT, which defaults to ~/.pyenv of the real home.
+        var pyenv = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".pyenv");
+        if (Environment.GetEnvironmentVariable("PYENV_ROOT") is null && Directory.Exists(pyenv)) _environment["PYENV_ROOT"] = pyenv;
+    }
+
+    public string Home { get; }
+
+    public string ConfigFile => Path.Combine(Home, ".aws", "config");
+
+    public string CredentialsFile => Path.Combine(Home, ".aws", "credentials");
+
+    public string KubeconfigFile => Path.Combine(Home, ".kube", "config");
+
+    /// <summary>What <c>aws configure</c> writes: keys of <paramref name="profile"/> in the credentials file.</summary>
+    public Terminal Keys(AwsCredentials keys, string profile = "default")
+    {
+        File.AppendAllText(CredentialsFile, $"[{profile}]\naws_access_key_id = {keys.AccessKeyId}\naws_secret_access_key = {keys.SecretAccessKey}\n\n");
+        return this;
+    }
+
+    /// <summary>A config profile; <paramref name="settings"/> are <c>name = value</c> lines.</summary>
+    public Terminal Profile(string profile, params (string Name, string Value)[] settings)
+    {
+        File.AppendAllText(ConfigFile, $"[profile {profile}]\n" + string.Concat(settings.Select(s => $"{s.Name} = {s.Value}\n")) + "\n");
+        return this;
+    }
+
+    public string Write(string name, string text)
+    {
+        var path = Path.Combine(Home, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    public Task<CliResult> Aws(params string[] args) => RunAsync("aws", args);
+
+    public Task<CliResult> Kubectl(params string[] args) => RunAsync("kubectl", args);
+
+    private async Task<CliResult> RunAsync(string program, string[] args)
+    {
+        var psi = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var name in psi.Environment.Keys.Where(k => k.StartsWith("AWS_", StringComparison.Ordinal) || k is "KUBECONFIG" || k.EndsWith("_PROXY", StringComparison.OrdinalIgnoreCase)).ToList())
+            psi.Environment.Remove(name);
+        foreach (var (k, v) in _environment) psi.Environment[k] = v;
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var process = Process.Start(psi)!;
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(Home, recursive: true); }
+        catch (IOException) { }
+    }
+}
