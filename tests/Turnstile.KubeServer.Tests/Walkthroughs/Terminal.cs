@@ -54,6 +54,13 @@ public sealed class Terminal : IDisposable
         return this;
     }
 
+    /// <summary>Sets an environment variable for the commands that follow (e.g. <c>KUBE_EDITOR</c>).</summary>
+    public Terminal Set(string name, string value)
+    {
+        _environment[name] = value;
+        return this;
+    }
+
     public string Write(string name, string text)
     {
         var path = Path.Combine(Home, name);
