@@ -92,9 +92,9 @@ public sealed class W5FullLabTests(FrontFixture front) : IClassFixture<FrontFixt
         // 9. Kubernetes groups bound to ClusterRoles instead.
         (await admin.Aws("eks", "delete-access-entry", "--cluster-name", Cluster, "--principal-arn", TestuserArn)).Ok();
         Assert.Equal("clusterrole.rbac.authorization.k8s.io/pod-viewer-role created\n",
-            (await admin.Kubectl("apply", "-f", admin.Write("pod-viewer-role.yaml", ClusterRole("pod-viewer-role", "\"get\", \"list\", \"watch\"")))).Ok().Stdout);
+            (await admin.Kubectl("create", "clusterrole", "pod-viewer-role", "--verb=get,list,watch", "--resource=pods")).Ok().Stdout);
         Assert.Equal("clusterrole.rbac.authorization.k8s.io/pod-admin-role created\n",
-            (await admin.Kubectl("apply", "-f", admin.Write("pod-admin-role.yaml", ClusterRole("pod-admin-role", "\"*\"")))).Ok().Stdout);
+            (await admin.Kubectl("create", "clusterrole", "pod-admin-role", "--verb=*", "--resource=pods")).Ok().Stdout);
         Assert.Equal("clusterrolebinding.rbac.authorization.k8s.io/viewer-role-binding created\n",
             (await admin.Kubectl("create", "clusterrolebinding", "viewer-role-binding", "--clusterrole=pod-viewer-role", "--group=pod-viewer")).Ok().Stdout);
         Assert.Equal("clusterrolebinding.rbac.authorization.k8s.io/admin-role-binding created\n",
@@ -140,18 +140,6 @@ public sealed class W5FullLabTests(FrontFixture front) : IClassFixture<FrontFixt
               username: system:node:{{"{{EC2PrivateDNSName}}"}}
           mapUsers: |
         {{(testuserGroup is null ? "    []\n" : $"    - groups:\n      - {testuserGroup}\n      userarn: {TestuserArn}\n      username: testuser\n")}}
-        """;
-
-    private static string ClusterRole(string name, string verbs) =>
-        $"""
-        apiVersion: rbac.authorization.k8s.io/v1
-        kind: ClusterRole
-        metadata:
-          name: {name}
-        rules:
-        - apiGroups: [""]
-          resources: ["pods"]
-          verbs: [{verbs}]
         """;
 
     /// <summary><c>kubectl auth whoami</c>'s table: attribute and value columns, extras sorted by key.</summary>
