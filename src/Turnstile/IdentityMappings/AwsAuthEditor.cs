@@ -6,11 +6,11 @@ using YamlDotNet.RepresentationModel;
 
 namespace Turnstile.Cli.IdentityMappings;
 
-/// <summary>One row of <c>get iamidentitymapping</c>: a role or user mapping (<see cref="Arn"/>) or an account (<see cref="Account"/>).</summary>
-public sealed record IdentityMappingRow(string Arn, string Username, IReadOnlyList<string> Groups, string Account)
-{
-    public bool IsRole => Arn.Length > 0 && Arn.Contains(":role/", StringComparison.Ordinal);
-}
+/// <summary>
+/// One row of <c>get iamidentitymapping</c>: a role (<see cref="IsRole"/>, from mapRoles) or user mapping
+/// (<see cref="Arn"/>), or an account (<see cref="Account"/>).
+/// </summary>
+public sealed record IdentityMappingRow(string Arn, string Username, IReadOnlyList<string> Groups, string Account, bool IsRole = false);
 
 /// <summary>What a create did: added a row, or found the very same mapping with <c>--no-duplicate-arns</c> and left it.</summary>
 public enum CreateOutcome { Added, AlreadyPresent }
@@ -52,7 +52,7 @@ public sealed class AwsAuthEditor
     {
         var config = Parse();
         var rows = new List<IdentityMappingRow>();
-        rows.AddRange(config.Roles.Where(r => r.RoleArn is not null).Select(r => new IdentityMappingRow(r.RoleArn!, r.Username, r.Groups, "")));
+        rows.AddRange(config.Roles.Where(r => r.RoleArn is not null).Select(r => new IdentityMappingRow(r.RoleArn!, r.Username, r.Groups, "", IsRole: true)));
         rows.AddRange(config.Users.Select(u => new IdentityMappingRow(u.UserArn, u.Username, u.Groups, "")));
         rows.AddRange(config.Accounts.Select(a => new IdentityMappingRow("", "", [], a)));
         return rows;
