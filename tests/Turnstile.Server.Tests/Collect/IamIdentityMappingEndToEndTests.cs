@@ -64,6 +64,15 @@ public sealed class IamIdentityMappingEndToEndTests(KubeCliFixture aws) : IClass
         var after = await Kubectl("get", "configmap", "aws-auth", "-n", "kube-system", "-o", "jsonpath={.data.mapRoles}");
         Assert.True(after.ExitCode == 0, after.ToString());
         Assert.DoesNotContain(role, after.Stdout);
+
+        // A principal aws-auth and the access entries do not map gets 401 from the front: exit 3.
+        await aws.CreateUser("iamidm-stranger");
+        await aws.Ok("iam", "put-user-policy", "--user-name", "iamidm-stranger", "--policy-name", "describe",
+            "--policy-document", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"eks:DescribeCluster","Resource":"*"}]}""");
+        var stranger = KeyOf(await aws.Ok("iam", "create-access-key", "--user-name", "iamidm-stranger"));
+        var unauthenticated = await Start("dotnet", [TurnstileProcess.AssemblyPath, "iamidentitymapping", "get", "--cluster", Cluster], stranger);
+        Assert.True(unauthenticated.ExitCode == 3, unauthenticated.ToString());
+        Assert.Equal("error: the cluster's Kubernetes API answered 401 Unauthorized to the token from aws eks get-token\n", unauthenticated.Stderr);
     }
 
     private sealed record Run(int ExitCode, string Stdout, string Stderr)
@@ -71,19 +80,19 @@ public sealed class IamIdentityMappingEndToEndTests(KubeCliFixture aws) : IClass
         public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
     }
 
-    private Dictionary<string, string?> Env() =>
-        aws.CliEnvironment(null, new Dictionary<string, string?> { ["KUBECONFIG"] = Kubeconfig, ["NO_COLOR"] = "1", ["DOTNET_CLI_HOME"] = _work });
+    private Dictionary<string, string?> Env(AwsCliCredentials? credentials = null) =>
+        aws.CliEnvironment(credentials, new Dictionary<string, string?> { ["KUBECONFIG"] = Kubeconfig, ["NO_COLOR"] = "1", ["DOTNET_CLI_HOME"] = _work });
 
     private Task<Run> Turnstile(params string[] args) => Start("dotnet", [TurnstileProcess.AssemblyPath, .. args]);
 
     private Task<Run> Kubectl(params string[] args) => Start("kubectl", args);
 
-    private async Task<Run> Start(string executable, IEnumerable<string> args)
+    private async Task<Run> Start(string executable, IEnumerable<string> args, AwsCliCredentials? credentials = null)
     {
         var start = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment.Clear();
-        foreach (var (name, value) in Env()) start.Environment[name] = value;
+        foreach (var (name, value) in Env(credentials)) start.Environment[name] = value;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
