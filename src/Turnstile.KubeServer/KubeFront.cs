@@ -31,6 +31,9 @@ public sealed record KubeFrontOptions
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
+    /// <summary>How many STS-verified tokens the front remembers (0: every request goes to STS); see <see cref="Authentication.VerifiedTokens"/>.</summary>
+    public int VerifiedTokenCapacity { get; init; } = 10_000;
+
     public WatchSettings Watch { get; init; } = new();
 }
 
@@ -51,7 +54,8 @@ public sealed class KubeFront : IAsyncDisposable
         var registryOptions = new RegistryOptions { Time = options.Clock };
         _registry = new KubeRegistry(new KubeStorage(options.Cache, options.Clock), registryOptions, [new RbacEscalationAdmission(Access)]);
         var verifier = new EksTokenVerifier(new EksTokenVerifierOptions { LocalStsEndpoints = options.StsEndpoints }, options.Clock);
-        var authentication = new AuthenticationFilter(verifier, new StsCallerIdentity(options.AwsEndpoint));
+        var authentication = new AuthenticationFilter(verifier, new StsCallerIdentity(options.AwsEndpoint),
+            new VerifiedTokens(options.Cache, options.VerifiedTokenCapacity));
         var reviews = new AccessReviews(Access, new FrontTokenAuthenticator(authentication, Access), registryOptions);
         var nonResource = new NonResourceHandler(new ServerVersion());
         var resources = new ResourceHandler(_registry, reviews, options.Watch, options.Clock);

@@ -21,6 +21,7 @@ var root = new RootCommand("Turnstile: Amazon EKS access (IAM, aws-auth, access 
     ResetCommand.Create(),
     EnvCommand.Create(),
     WebhookConfigCommand.Create(),
+    IamIdentityMappingCommands.Create(),
 };
 
 return CommandLineRunner.Run(root, args);

@@ -72,6 +72,46 @@ public sealed class FilterTests(FrontFixture front) : IClassFixture<FrontFixture
     }
 
     [Fact]
+    public async Task A_reused_token_stops_working_as_soon_as_its_key_or_its_mapping_changes()
+    {
+        // The front remembers tokens STS has verified; none of these changes may be hidden by that.
+        var cluster = await ClusterAsync("reused-tokens");
+        var path = $"/clusters/{cluster}/version"; // open to every authenticated user
+        async Task<string> MappedUserAsync(string name)
+        {
+            var credentials = await front.CreateUserAsync(name);
+            await front.CreateAccessEntryAsync(cluster, FrontFixture.UserArn(name), name);
+            var token = front.Token(cluster, credentials);
+            (await front.KubeAsync("GET", path, token)).Expect(200);
+            (await front.KubeAsync("GET", path, token)).Expect(200);
+            return token;
+        }
+
+        var deactivated = await MappedUserAsync("reused-deactivated");
+        await front.IamAsync($"Action=UpdateAccessKey&UserName=reused-deactivated&Status=Inactive&AccessKeyId={AccessKeyOf(deactivated)}");
+        Assert.Equal(Unauthorized, (await front.KubeAsync("GET", path, deactivated)).Expect(401).Body);
+        await front.IamAsync($"Action=UpdateAccessKey&UserName=reused-deactivated&Status=Active&AccessKeyId={AccessKeyOf(deactivated)}");
+        (await front.KubeAsync("GET", path, deactivated)).Expect(200);
+
+        var deleted = await MappedUserAsync("reused-deleted");
+        await front.IamAsync($"Action=DeleteAccessKey&UserName=reused-deleted&AccessKeyId={AccessKeyOf(deleted)}");
+        Assert.Equal(Unauthorized, (await front.KubeAsync("GET", path, deleted)).Expect(401).Body);
+
+        var unmapped = await MappedUserAsync("reused-unmapped");
+        await front.EksAsync("DELETE", $"/clusters/{cluster}/access-entries/{Uri.EscapeDataString(FrontFixture.UserArn("reused-unmapped"))}");
+        Assert.Equal(Unauthorized, (await front.KubeAsync("GET", path, unmapped)).Expect(401).Body);
+    }
+
+    /// <summary>The access key id a token was signed with (its presigned URL's X-Amz-Credential).</summary>
+    private static string AccessKeyOf(string token)
+    {
+        var base64 = token["k8s-aws-v1.".Length..].Replace('-', '+').Replace('_', '/');
+        var url = Encoding.UTF8.GetString(Convert.FromBase64String(base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=')));
+        var credential = Uri.UnescapeDataString(url.Split("X-Amz-Credential=")[1].Split('&')[0]);
+        return credential.Split('/')[0];
+    }
+
+    [Fact]
     public async Task Anonymous_requests_get_only_what_system_unauthenticated_may()
     {
         var cluster = await ClusterAsync("anonymous");

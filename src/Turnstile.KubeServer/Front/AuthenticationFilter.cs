@@ -11,7 +11,7 @@ namespace Turnstile.KubeServer.Front;
 /// STS (in-process) names the caller and the cluster's identity mapping turns it into a Kubernetes user. Any failure is
 /// kube's 401 Status. Without a bearer token the request is anonymous (<c>system:anonymous</c>), as on EKS.
 /// </summary>
-public sealed class AuthenticationFilter(EksTokenVerifier verifier, StsCallerIdentity sts)
+public sealed class AuthenticationFilter(EksTokenVerifier verifier, StsCallerIdentity sts, VerifiedTokens verified)
 {
     private const string BearerPrefix = "Bearer ";
 
@@ -50,8 +50,15 @@ public sealed class AuthenticationFilter(EksTokenVerifier verifier, StsCallerIde
     {
         // Only the emulator's STS can vouch for a caller here: a token naming a real AWS host is refused.
         if (!verifier.TryValidate(token, out var presigned, out _) || !presigned.IsLocalEndpoint) return null;
-        var identity = await sts.IdentifyAsync(presigned, cluster, cancellationToken).ConfigureAwait(false);
-        return identity is null ? null : engine.Mapper.Map(identity);
+        var identity = verified.Find(cluster, token);
+        if (identity is null)
+        {
+            var keyRevision = verified.KeyRevisionBefore(presigned.AccessKeyId);
+            identity = await sts.IdentifyAsync(presigned, cluster, cancellationToken).ConfigureAwait(false);
+            if (identity is null) return null;
+            verified.Add(cluster, token, identity, keyRevision);
+        }
+        return engine.Mapper.Map(identity);
     }
 }
 

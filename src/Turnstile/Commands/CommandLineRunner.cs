@@ -101,7 +101,7 @@ internal static class ParseErrorText
         if (UnknownOptions(result).FirstOrDefault() is { } unknown)
         {
             var name = CommandLineRunner.Printable(unknown.Split('=', 2)[0]);
-            var owners = CommandsWithOption(root, name).Where(c => c != command).Select(c => c.Name).ToArray();
+            var owners = CommandsWithOption(root, name, "").Where(c => c.Command != command).Select(c => c.Path).ToArray();
             return owners.Length > 0
                 ? $"{path} has no option {name}; {name} belongs to {string.Join(", ", owners)} {help}"
                 : $"unknown option {name} for {path} {help}";
@@ -159,12 +159,13 @@ internal static class ParseErrorText
         }
     }
 
-    private static IEnumerable<Command> CommandsWithOption(Command command, string name)
+    /// <summary>The commands that have the option, named by their path under the root (<c>iamidentitymapping get</c>).</summary>
+    private static IEnumerable<(Command Command, string Path)> CommandsWithOption(Command command, string name, string prefix)
     {
         foreach (var sub in command.Subcommands)
         {
-            if (sub.Options.Any(o => o.Name == name || o.Aliases.Contains(name))) yield return sub;
-            foreach (var nested in CommandsWithOption(sub, name)) yield return nested;
+            if (sub.Options.Any(o => o.Name == name || o.Aliases.Contains(name))) yield return (sub, prefix + sub.Name);
+            foreach (var nested in CommandsWithOption(sub, name, prefix + sub.Name + " ")) yield return nested;
         }
     }
 

@@ -68,7 +68,8 @@ public static class WebhookConfigCommand
             ["current-context"] = "webhook",
         });
 
-    private static (string Endpoint, string CertificateAuthority) DescribeCluster(string name, string? region, string? profile)
+    /// <summary>The cluster's endpoint (no trailing slash) and base64 CA from the user's <c>aws eks describe-cluster</c>.</summary>
+    internal static (string Endpoint, string CertificateAuthority) DescribeCluster(string name, string? region, string? profile, IToolRunner? runner = null)
     {
         List<string> arguments = ["eks", "describe-cluster", "--name", name, "--output", "json"];
         if (region is not null) arguments.AddRange(["--region", region]);
@@ -76,7 +77,7 @@ public static class WebhookConfigCommand
         ToolResult result;
         try
         {
-            result = new ProcessToolRunner().RunAsync("aws", arguments, CancellationToken.None).GetAwaiter().GetResult();
+            result = (runner ?? new ProcessToolRunner()).RunAsync("aws", arguments, CancellationToken.None).GetAwaiter().GetResult();
         }
         catch (CollectException e)
         {

@@ -28,10 +28,10 @@ public class HardeningTests
     [InlineData("error: --account-id must be 12 digits, got '1234' (see 'turnstile serve --help')", "serve", "--account-id", "1234")]
     [InlineData("error: --data needs a value (see 'turnstile serve --help')", "serve", "--data")]
     [InlineData("error: --store, --data and --in-memory cannot be used together (see 'turnstile serve --help')", "serve", "--in-memory", "--data", "d")]
-    [InlineData("error: unknown command 'bogus'; the commands are can-i, whoami, explain, who-can, access-matrix, lookup, rolesum, policy-rules, lint, migrate, diff, assert, graph, collect, serve, reset, env, webhook-config (see 'turnstile --help')", "bogus")]
-    [InlineData("error: a command is required: can-i, whoami, explain, who-can, access-matrix, lookup, rolesum, policy-rules, lint, migrate, diff, assert, graph, collect, serve, reset, env, webhook-config (see 'turnstile --help')")]
-    [InlineData("error: turnstile can-i has no option -o; -o belongs to whoami, explain, who-can, access-matrix, lookup, rolesum, policy-rules, lint, migrate, diff, assert, graph (see 'turnstile can-i --help')", "can-i", "get", "pods", "--snapshot", "s", "--as-arn", User, "-o", "json")]
-    [InlineData("error: turnstile can-i has no option --output; --output belongs to whoami, explain, who-can, access-matrix, lookup, rolesum, policy-rules, lint, migrate, diff, assert, graph (see 'turnstile can-i --help')", "can-i", "get", "pods", "--output=json")]
+    [InlineData("error: unknown command 'bogus'; the commands are can-i, whoami, explain, who-can, access-matrix, lookup, rolesum, policy-rules, lint, migrate, diff, assert, graph, collect, serve, reset, env, webhook-config, iamidentitymapping (see 'turnstile --help')", "bogus")]
+    [InlineData("error: a command is required: can-i, whoami, explain, who-can, access-matrix, lookup, rolesum, policy-rules, lint, migrate, diff, assert, graph, collect, serve, reset, env, webhook-config, iamidentitymapping (see 'turnstile --help')")]
+    [InlineData("error: turnstile can-i has no option -o; -o belongs to whoami, explain, who-can, access-matrix, lookup, rolesum, policy-rules, lint, migrate, diff, assert, graph, iamidentitymapping get (see 'turnstile can-i --help')", "can-i", "get", "pods", "--snapshot", "s", "--as-arn", User, "-o", "json")]
+    [InlineData("error: turnstile can-i has no option --output; --output belongs to whoami, explain, who-can, access-matrix, lookup, rolesum, policy-rules, lint, migrate, diff, assert, graph, iamidentitymapping get (see 'turnstile can-i --help')", "can-i", "get", "pods", "--output=json")]
     [InlineData("error: unknown option --bogus for turnstile whoami (see 'turnstile whoami --help')", "whoami", "--bogus")]
     [InlineData("error: --output: Argument 'xml' not recognized. Must be one of: 'table' 'json' 'yaml' (see 'turnstile whoami --help')", "whoami", "--snapshot", "s", "--as-arn", User, "-o", "xml")]
     [InlineData("error: --endpoint needs a value (see 'turnstile env --help')", "env", "--endpoint")]
@@ -44,7 +44,7 @@ public class HardeningTests
     public void Control_characters_in_tokens_are_escaped()
     {
         AssertOneLineError(Cli("whoami", "--bo\ngus"), "error: unknown option --bo\\ngus for turnstile whoami (see 'turnstile whoami --help')");
-        AssertOneLineError(Cli("bo\tgus"), "error: unknown command 'bo\\tgus'; the commands are can-i, whoami, explain, who-can, access-matrix, lookup, rolesum, policy-rules, lint, migrate, diff, assert, graph, collect, serve, reset, env, webhook-config (see 'turnstile --help')");
+        AssertOneLineError(Cli("bo\tgus"), "error: unknown command 'bo\\tgus'; the commands are can-i, whoami, explain, who-can, access-matrix, lookup, rolesum, policy-rules, lint, migrate, diff, assert, graph, collect, serve, reset, env, webhook-config, iamidentitymapping (see 'turnstile --help')");
     }
 
     [Theory]
