@@ -74,6 +74,6 @@ public sealed class W1BastionKubectlTests(FrontFixture front) : IClassFixture<Fr
         Assert.Matches($@"(?m)^Extra: arn\s+\[{AssumedRoleArn}\]$", whoami);
         Assert.Matches($@"(?m)^Extra: canonicalArn\s+\[{RoleArn}\]$", whoami);
         Assert.Matches($@"(?m)^Extra: sessionName\s+\[{Session}\]$", whoami);
-        Assert.Equal("yes\n", (await bastion.Kubectl("auth", "can-i", "'*'", "'*'")).Stdout);
+        Assert.Equal("yes\n", (await bastion.Kubectl("auth", "can-i", "*", "*")).Stdout);
     }
 }
