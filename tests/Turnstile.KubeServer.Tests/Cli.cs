@@ -54,13 +54,16 @@ public sealed class Cli : IDisposable
         RunAsync("kubectl", [.. args, "--cache-dir=" + Path.Combine(Directory, "kube-cache")],
             keys is null ? null : new() { ["AWS_ACCESS_KEY_ID"] = keys.AccessKeyId, ["AWS_SECRET_ACCESS_KEY"] = keys.SecretAccessKey });
 
-    private async Task<CliResult> RunAsync(string program, string[] args, Dictionary<string, string>? extra)
+    private Task<CliResult> RunAsync(string program, string[] args, Dictionary<string, string>? extra) =>
+        RunProcessAsync(program, args, extra is null ? _environment : new Dictionary<string, string>(_environment.Concat(extra).GroupBy(e => e.Key).Select(g => g.Last())));
+
+    /// <summary>Runs a real client with only <paramref name="environment"/>'s AWS, kubeconfig and proxy settings (none inherited).</summary>
+    public static async Task<CliResult> RunProcessAsync(string program, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment)
     {
         var psi = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         foreach (var name in psi.Environment.Keys.Where(k => k.StartsWith("AWS_", StringComparison.Ordinal) || k is "KUBECONFIG" || k.EndsWith("_PROXY", StringComparison.OrdinalIgnoreCase)).ToList())
             psi.Environment.Remove(name);
-        foreach (var (k, v) in _environment) psi.Environment[k] = v;
-        foreach (var (k, v) in extra ?? []) psi.Environment[k] = v;
+        foreach (var (k, v) in environment) psi.Environment[k] = v;
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var process = Process.Start(psi)!;
         process.StandardInput.Close();

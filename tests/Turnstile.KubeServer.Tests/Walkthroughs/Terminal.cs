@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Turnstile.Core.Aws.Sigv4;
 
 namespace Turnstile.KubeServer.Tests.Walkthroughs;
@@ -72,20 +71,7 @@ public sealed class Terminal : IDisposable
 
     public Task<CliResult> Kubectl(params string[] args) => RunAsync("kubectl", args);
 
-    private async Task<CliResult> RunAsync(string program, string[] args)
-    {
-        var psi = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var name in psi.Environment.Keys.Where(k => k.StartsWith("AWS_", StringComparison.Ordinal) || k is "KUBECONFIG" || k.EndsWith("_PROXY", StringComparison.OrdinalIgnoreCase)).ToList())
-            psi.Environment.Remove(name);
-        foreach (var (k, v) in _environment) psi.Environment[k] = v;
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var process = Process.Start(psi)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(90));
-        return new CliResult(process.ExitCode, await stdout, await stderr);
-    }
+    private Task<CliResult> RunAsync(string program, string[] args) => Cli.RunProcessAsync(program, args, _environment);
 
     public void Dispose()
     {
