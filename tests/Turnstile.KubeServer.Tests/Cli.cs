@@ -54,8 +54,12 @@ public sealed class Cli : IDisposable
         RunAsync("kubectl", [.. args, "--cache-dir=" + Path.Combine(Directory, "kube-cache")],
             keys is null ? null : new() { ["AWS_ACCESS_KEY_ID"] = keys.AccessKeyId, ["AWS_SECRET_ACCESS_KEY"] = keys.SecretAccessKey });
 
-    private Task<CliResult> RunAsync(string program, string[] args, Dictionary<string, string>? extra) =>
-        RunProcessAsync(program, args, extra is null ? _environment : new Dictionary<string, string>(_environment.Concat(extra).GroupBy(e => e.Key).Select(g => g.Last())));
+    private Task<CliResult> RunAsync(string program, string[] args, Dictionary<string, string>? extra)
+    {
+        var environment = new Dictionary<string, string>(_environment);
+        foreach (var (name, value) in extra ?? []) environment[name] = value;
+        return RunProcessAsync(program, args, environment);
+    }
 
     /// <summary>Runs a real client with only <paramref name="environment"/>'s AWS, kubeconfig and proxy settings (none inherited).</summary>
     public static async Task<CliResult> RunProcessAsync(string program, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment)

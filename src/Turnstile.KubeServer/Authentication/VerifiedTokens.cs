@@ -20,9 +20,11 @@ public sealed class VerifiedTokens(StateCache state, int capacity)
 
     private sealed record Entry(AwsIdentity Identity, long KeyRevision, long UserRevision);
 
-    /// <summary>The revision of the access key's record before STS is asked (0 when the key is not a user's long-term key).</summary>
-    public long KeyRevisionBefore(string accessKeyId) =>
-        capacity > 0 && IsLongTermKey(accessKeyId) && state.Current.Get(IamKeys.AccessKey(accessKeyId)) is { } key ? key.ModRevision : 0;
+    /// <summary>
+    /// The state to take the key's and user's revisions from, read before STS is asked, so that a change STS did not
+    /// see leaves the entry stale; null when the token is not one to remember.
+    /// </summary>
+    public IStateView? Before(string accessKeyId) => capacity > 0 && IsLongTermKey(accessKeyId) ? state.Current : null;
 
     public AwsIdentity? Find(string cluster, string token)
     {
@@ -35,13 +37,13 @@ public sealed class VerifiedTokens(StateCache state, int capacity)
         return null;
     }
 
-    /// <summary>Remembers what STS answered, with the key's revision read before STS was asked.</summary>
-    public void Add(string cluster, string token, AwsIdentity identity, long keyRevisionBefore)
+    /// <summary>Remembers what STS answered, with the revisions <paramref name="before"/> holds.</summary>
+    public void Add(string cluster, string token, AwsIdentity identity, IStateView? before)
     {
-        if (keyRevisionBefore == 0 || identity.Type != PrincipalType.User || identity.AccessKeyId.Length == 0) return;
-        if (state.Current.Get(IamKeys.UserId(identity.UserId)) is not { } user) return;
+        if (before is null || identity.Type != PrincipalType.User || identity.AccessKeyId.Length == 0) return;
+        if (before.Get(IamKeys.AccessKey(identity.AccessKeyId)) is not { } key || before.Get(IamKeys.UserId(identity.UserId)) is not { } user) return;
         if (_entries.Count >= capacity) _entries.Clear(); // tokens live 15 minutes: starting over costs one STS call per client
-        _entries[(cluster, token)] = new Entry(identity, keyRevisionBefore, user.ModRevision);
+        _entries[(cluster, token)] = new Entry(identity, key.ModRevision, user.ModRevision);
     }
 
     private static bool IsLongTermKey(string accessKeyId) => accessKeyId.StartsWith("AKIA", StringComparison.Ordinal);

@@ -53,10 +53,10 @@ public sealed class AuthenticationFilter(EksTokenVerifier verifier, StsCallerIde
         var identity = verified.Find(cluster, token);
         if (identity is null)
         {
-            var keyRevision = verified.KeyRevisionBefore(presigned.AccessKeyId);
+            var before = verified.Before(presigned.AccessKeyId);
             identity = await sts.IdentifyAsync(presigned, cluster, cancellationToken).ConfigureAwait(false);
             if (identity is null) return null;
-            verified.Add(cluster, token, identity, keyRevision);
+            verified.Add(cluster, token, identity, before);
         }
         return engine.Mapper.Map(identity);
     }
