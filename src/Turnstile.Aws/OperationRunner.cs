@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Turnstile.State;
 
 namespace Turnstile.Aws;
@@ -13,21 +14,60 @@ public static class OperationRunner
     /// and the store has moved on since that view, it runs once more on a fresh view, so what another replica just
     /// wrote is seen at once.
     /// </summary>
-    public static async Task<T> RunOperationAsync<T>(this StateCache cache, IAwsService service, AwsOperation operation, DateTimeOffset now,
+    /// <remarks>
+    /// The common read-only call (nothing to settle, no error, no write) completes synchronously, without a task, and
+    /// records no reads: it is most of the emulator's traffic (GetCallerIdentity, Describe*, and every token the
+    /// Kubernetes front has STS verify).
+    /// </remarks>
+    public static ValueTask<T> RunOperationAsync<T>(this StateCache cache, IAwsService service, AwsOperation operation, DateTimeOffset now,
         Func<OptimisticTransaction, T> body, CancellationToken cancellationToken = default)
     {
-        await service.PrepareAsync(now, cancellationToken).ConfigureAwait(false);
-        if (!operation.ReadOnly) return await cache.RunAsync(body, fresh: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var prepared = service.PrepareAsync(now, cancellationToken);
+        if (!operation.ReadOnly || !prepared.IsCompletedSuccessfully)
+            return new ValueTask<T>(RunPreparedAsync(cache, prepared, operation.ReadOnly, body, cancellationToken));
+
+        var view = cache.Current;
+        var transaction = OptimisticTransaction.ForReading(view);
+        try
+        {
+            var result = body(transaction);
+            if (!transaction.HasWrites) return new ValueTask<T>(result);
+        }
+        catch (AwsServiceException e)
+        {
+            return new ValueTask<T>(RetryOnFreshViewAsync(cache, view.Revision, e, body, cancellationToken));
+        }
+        // A read-only operation that wrote after all: run it again as a transaction that commits.
+        return new ValueTask<T>(RunReadOnlyAsync(cache, body, cancellationToken));
+    }
+
+    private static async Task<T> RunPreparedAsync<T>(StateCache cache, Task prepared, bool readOnly, Func<OptimisticTransaction, T> body,
+        CancellationToken cancellationToken)
+    {
+        await prepared.ConfigureAwait(false);
+        return readOnly
+            ? await RunReadOnlyAsync(cache, body, cancellationToken).ConfigureAwait(false)
+            : await cache.RunAsync(body, fresh: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<T> RunReadOnlyAsync<T>(StateCache cache, Func<OptimisticTransaction, T> body, CancellationToken cancellationToken)
+    {
         var seen = cache.Current.Revision;
         try
         {
             return await cache.RunAsync(body, fresh: false, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
-        catch (AwsServiceException)
+        catch (AwsServiceException e)
         {
-            var fresh = await cache.ReadFreshAsync(cancellationToken).ConfigureAwait(false);
-            if (fresh.Revision <= seen) throw;
+            return await RetryOnFreshViewAsync(cache, seen, e, body, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private static async Task<T> RetryOnFreshViewAsync<T>(StateCache cache, long seen, AwsServiceException failure,
+        Func<OptimisticTransaction, T> body, CancellationToken cancellationToken)
+    {
+        var fresh = await cache.ReadFreshAsync(cancellationToken).ConfigureAwait(false);
+        if (fresh.Revision <= seen) ExceptionDispatchInfo.Throw(failure);
         return await cache.RunAsync(body, fresh: true, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 }

@@ -89,16 +89,16 @@ internal sealed class AwsRequestPipeline
 
     public IReadOnlyCollection<string> SigningNames => _bySigningName.Keys;
 
-    public async Task<WireResponse> ProcessAsync(IncomingRequest request, CancellationToken cancellationToken = default)
+    public async ValueTask<WireResponse> ProcessAsync(IncomingRequest request, CancellationToken cancellationToken = default)
     {
-        var requestId = Guid.NewGuid().ToString();
+        var requestId = RequestIds.New();
         var response = await ProcessCoreAsync(request, requestId, cancellationToken).ConfigureAwait(false);
         var headers = new List<KeyValuePair<string, string>>((response.Headers?.Count ?? 0) + 1) { new("x-amzn-RequestId", requestId) };
         if (response.Headers is not null) headers.AddRange(response.Headers);
         return response with { Headers = headers };
     }
 
-    private async Task<WireResponse> ProcessCoreAsync(IncomingRequest request, string requestId, CancellationToken cancellationToken)
+    private async ValueTask<WireResponse> ProcessCoreAsync(IncomingRequest request, string requestId, CancellationToken cancellationToken)
     {
         var http = new SigV4HttpRequest
         {
@@ -205,7 +205,7 @@ internal sealed class AwsRequestPipeline
     /// Decodes the call (errors are held back until the signer is authenticated, as AWS reports a bad signature first),
     /// then authenticates, authorizes and runs it in one transaction.
     /// </summary>
-    private async Task<WireResponse> DispatchAsync(ServiceBinding binding, IncomingRequest request, SigV4HttpRequest http, SigV4Request? signature,
+    private async ValueTask<WireResponse> DispatchAsync(ServiceBinding binding, IncomingRequest request, SigV4HttpRequest http, SigV4Request? signature,
         string region, string requestId, bool wantsJson, QueryParameters? queryParameters, CancellationToken cancellationToken)
     {
         var protocol = binding.Model.Protocol;

@@ -8,22 +8,37 @@ namespace Turnstile.State;
 /// </summary>
 public sealed class OptimisticTransaction(IStateView view)
 {
-    private readonly Dictionary<string, long> _reads = new(StateKey.Comparer);
-    private readonly Dictionary<string, Operation> _writes = new(StateKey.Comparer);
-    private readonly List<Operation> _order = [];
+    private readonly bool _untracked;
+
+    // Made on first use: most transactions are a few point reads that never commit.
+    private Dictionary<string, long>? _reads;
+    private Dictionary<string, Operation>? _writes;
+    private List<Operation>? _order;
+
+    private OptimisticTransaction(IStateView view, bool untracked) : this(view) => _untracked = untracked;
+
+    /// <summary>
+    /// A transaction for a call that only reads: its reads are not recorded, so it cannot be committed
+    /// (<see cref="ToRequest"/> refuses); a caller that finds it wrote must run the call again in a tracked one.
+    /// </summary>
+    public static OptimisticTransaction ForReading(IStateView view) => new(view, untracked: true);
+
+    private Dictionary<string, long> Reads => _reads ??= new(StateKey.Comparer);
+    private Dictionary<string, Operation> Writes => _writes ??= new(StateKey.Comparer);
+    private List<Operation> Order => _order ??= [];
 
     public IStateView View { get; } = view;
 
     public long Revision => View.Revision;
 
-    public bool HasWrites => _order.Count > 0;
+    public bool HasWrites => _order is { Count: > 0 };
 
     public KeyValue? Get(string key)
     {
-        if (_writes.TryGetValue(key, out var staged))
+        if (_writes is not null && _writes.TryGetValue(key, out var staged))
             return staged is Put put ? new KeyValue(key, put.Value, 0, 0) : null;
         var value = View.Get(key);
-        _reads.TryAdd(key, value?.ModRevision ?? 0);
+        if (!_untracked) Reads.TryAdd(key, value?.ModRevision ?? 0);
         return value;
     }
 
@@ -31,7 +46,7 @@ public sealed class OptimisticTransaction(IStateView view)
     public IEnumerable<KeyValue> List(string prefix) => View.List(prefix);
 
     /// <summary>Fails the commit unless <paramref name="key"/> is still absent (for keys not read before).</summary>
-    public void RequireAbsent(string key) => _reads.TryAdd(key, 0);
+    public void RequireAbsent(string key) => Reads.TryAdd(key, 0);
 
     public void Put(string key, byte[] value) => Stage(key, new Put(key, value));
 
@@ -39,23 +54,24 @@ public sealed class OptimisticTransaction(IStateView view)
 
     public void DeletePrefix(string prefix)
     {
-        foreach (var key in _writes.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList())
+        foreach (var key in Writes.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).ToList())
         {
-            _order.Remove(_writes[key]);
-            _writes.Remove(key);
+            Order.Remove(Writes[key]);
+            Writes.Remove(key);
         }
-        _order.Add(new DeletePrefix(prefix));
+        Order.Add(new DeletePrefix(prefix));
     }
 
     private void Stage(string key, Operation operation)
     {
-        if (_writes.TryGetValue(key, out var previous)) _order.Remove(previous);
-        _writes[key] = operation;
-        _order.Add(operation);
+        if (Writes.TryGetValue(key, out var previous)) Order.Remove(previous);
+        Writes[key] = operation;
+        Order.Add(operation);
     }
 
-    public TxnRequest ToRequest() =>
-        new(_reads.Select(r => r.Value == 0 ? (Compare)new KeyAbsent(r.Key) : new KeyAtRevision(r.Key, r.Value)).ToList(), _order.ToList());
+    public TxnRequest ToRequest() => _untracked
+        ? throw new InvalidOperationException("a transaction made for reading does not record its reads and cannot commit")
+        : new((_reads ?? []).Select(r => r.Value == 0 ? (Compare)new KeyAbsent(r.Key) : new KeyAtRevision(r.Key, r.Value)).ToList(), Order.ToList());
 }
 
 /// <summary>Runs optimistic transactions against a <see cref="StateCache"/>, retrying when a compare fails.</summary>

@@ -28,6 +28,26 @@ public static class StateKey
     /// <summary>A key made of escaped segments: <c>Join("aws", "iam", "users", name)</c> is <c>/aws/iam/users/name</c>.</summary>
     public static string Join(params ReadOnlySpan<string> segments)
     {
+        var length = 0;
+        foreach (var segment in segments)
+        {
+            if (segment.AsSpan().IndexOfAny('/', '%') >= 0) return JoinEscaped(segments);
+            length += 1 + segment.Length;
+        }
+        // The common case, built in place: keys are made on every read.
+        return string.Create(length, segments, static (span, parts) =>
+        {
+            foreach (var part in parts)
+            {
+                span[0] = '/';
+                part.AsSpan().CopyTo(span[1..]);
+                span = span[(1 + part.Length)..];
+            }
+        });
+    }
+
+    private static string JoinEscaped(ReadOnlySpan<string> segments)
+    {
         var builder = new System.Text.StringBuilder();
         foreach (var segment in segments) builder.Append('/').Append(Segment(segment));
         return builder.ToString();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Turnstile.Core.Arns;
 using Turnstile.State;
 
@@ -10,6 +11,15 @@ namespace Turnstile.Aws.Iam;
 /// </summary>
 public sealed class IamCredentialSource(IamAccount account) : ICredentialSource
 {
+    /// <summary>
+    /// A user key's credentials, built once per stored version of the key and of its user: decoded records are shared
+    /// while their stored version is unchanged (<see cref="StoredJson"/>), so the same pair of instances means the same
+    /// answer. Every signed call resolves its key; this spares it the caller's ARN and records.
+    /// </summary>
+    private readonly ConditionalWeakTable<AccessKeyRecord, UserKeyCredentials> _userKeys = new();
+
+    private sealed record UserKeyCredentials(UserRecord User, ResolvedCredentials Credentials);
+
     public bool TryResolve(OptimisticTransaction tx, string accessKeyId, out ResolvedCredentials credentials)
     {
         var state = new IamState(account, tx);
@@ -20,19 +30,21 @@ public sealed class IamCredentialSource(IamAccount account) : ICredentialSource
             credentials = new ResolvedCredentials(session.SecretAccessKey, session.SessionToken, session.Expiration, true, caller);
             return true;
         }
-        if (state.FindAccessKey(accessKeyId) is { } key && CallerForKey(state, key) is { } owner)
+        if (state.FindAccessKey(accessKeyId) is not { } key) return false;
+        if (key.IsRootKey)
         {
-            credentials = new ResolvedCredentials(key.SecretAccessKey, null, null, key.IsActive, owner);
+            credentials = new ResolvedCredentials(key.SecretAccessKey, null, null, key.IsActive, RootCaller(state, key.AccessKeyId, null, false));
             return true;
         }
-        return false;
-    }
-
-    private static Caller? CallerForKey(IamState state, AccessKeyRecord key)
-    {
-        if (key.IsRootKey) return RootCaller(state, key.AccessKeyId, null, false);
-        if (state.UserById(key.UserId!) is not { } user) return null;
-        return UserCaller(state, user, key.AccessKeyId, null, false);
+        if (state.UserById(key.UserId!) is not { } user) return false;
+        if (_userKeys.TryGetValue(key, out var known) && ReferenceEquals(known.User, user))
+        {
+            credentials = known.Credentials;
+            return true;
+        }
+        credentials = new ResolvedCredentials(key.SecretAccessKey, null, null, key.IsActive, UserCaller(state, user, key.AccessKeyId, null, false));
+        _userKeys.AddOrUpdate(key, new UserKeyCredentials(user, credentials));
+        return true;
     }
 
     private static Caller? CallerForSession(IamState state, SessionRecord session)

@@ -233,6 +233,10 @@ public sealed class IamState(IamAccount account, OptimisticTransaction tx)
     /// <summary>The compiled default version of an attached managed policy, labelled with its ARN.</summary>
     public CompiledPolicy? CompileManaged(string arn)
     {
+        // An AWS managed policy named by its exact ARN in the account's partition (most attachments, checked on every
+        // signed call) needs neither parsing nor state.
+        if (Partition == Partitions.Aws && AwsManagedPolicies.TryGet(arn, out var known) && string.Equals(known.Arn, arn, StringComparison.Ordinal))
+            return AwsManagedPolicies.Compiled(known);
         if (!TryResolvePolicySafe(arn, out var policy)) return null;
         return policy.Aws is { } aws ? AwsManagedPolicies.Compiled(aws) : Account.CustomerDefault.Of(policy.Customer!);
     }

@@ -87,6 +87,22 @@ public sealed class AccessKeyTests
     }
 
     [Fact]
+    public void A_key_resolves_to_its_users_new_name_and_path_as_soon_as_the_user_is_renamed()
+    {
+        var bob = _account.UserWithKey("bob");
+        Assert.True(_account.TryResolve(bob.AccessKeyId, out var before));
+        Assert.True(_account.TryResolve(bob.AccessKeyId, out var again));
+        Assert.Same(before, again);
+
+        _account.IamCall("UpdateUser", new JsonObject { ["UserName"] = "bob", ["NewUserName"] = "robert", ["NewPath"] = "/ops/" });
+
+        Assert.True(_account.TryResolve(bob.AccessKeyId, out var after));
+        Assert.Equal(TestAccount.Arn("user/ops/robert"), after.Caller.Arn);
+        Assert.Equal("robert", after.Caller.PrincipalName);
+        Assert.Equal(before.Caller.UserId, after.Caller.UserId);
+    }
+
+    [Fact]
     public void UpdateAccessKey_rejects_other_statuses()
     {
         var error = _account.IamFails("UpdateAccessKey", new JsonObject
