@@ -8,7 +8,8 @@
 #   VARIANTS="old:memory new:memory new:sqlite"   OPERATIONS="get-caller-identity describe-cluster"
 #   ROUNDS=3 DURATION=10 WARMUP=3 CONNECTIONS=32 THREADS=2 PORT=4599
 # `old:` serves with `--in-memory` (the only store of the older tree); `new:STORE` with `--store` (sqlite: a fresh
-# file in a temporary directory). Both pick a free port for the Kubernetes API (never 6443). Bounded: each run is
+# file in a temporary directory; a postgresql://... location is emptied with `turnstile reset` before each run and
+# printed without its credentials, e.g. new:postgresql://turnstile:turnstile@127.0.0.1:55432/postgres). Both pick a free port for the Kubernetes API (never 6443). Bounded: each run is
 # WARMUP + DURATION seconds plus the server's start.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -37,7 +38,11 @@ run_one() { # variant operation
   if [ "$tree" = old ]; then dll=$OLD/src/Turnstile/bin/Release/net10.0/turnstile.dll; args=(--in-memory)
   else
     dll=$NEW/src/Turnstile/bin/Release/net10.0/turnstile.dll
-    if [ "$store" = sqlite ]; then rm -f "$work"/load.db*; args=(--store "sqlite:$work/load.db"); else args=(--store "$store"); fi
+    case $store in
+      sqlite) rm -f "$work"/load.db*; args=(--store "sqlite:$work/load.db") ;;
+      postgresql://*) dotnet "$dll" reset --store "$store" --yes >/dev/null; args=(--store "$store") ;;
+      *) args=(--store "$store") ;;
+    esac
   fi
   log=$work/serve.log
   dotnet "$dll" serve "${args[@]}" --port "$PORT" --kube-port 0 > "$log" 2>&1 &
@@ -65,7 +70,7 @@ run_one() { # variant operation
   requests=$(awk '/requests in/ {print $1}' <<<"$out")
   cpu_us=$(awk -v t=$((cpu1 - cpu0)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN {printf "%.1f", t / hz * 1e6 / n}')
   printf '%s\t%-20s %-14s load %-16s %10s req/s  cpu %6s us/req  p50 %-8s p99 %-8s non-2xx %s %s\n' \
-    "$(date -u +%H:%M:%S)" "$op" "$1" "$load" "$rps" "$cpu_us" "$p50" "$p99" "${non2xx:-0}" "$errors"
+    "$(date -u +%H:%M:%S)" "$op" "${1%%://*}" "$load" "$rps" "$cpu_us" "$p50" "$p99" "${non2xx:-0}" "$errors"
 }
 
 for round in $(seq 1 "$ROUNDS"); do
